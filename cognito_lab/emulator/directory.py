@@ -1,0 +1,117 @@
+"""Read-only views of moto's directory: pools, app clients, users, groups.
+
+The token service and the enforcement rules need to know a client's settings and a
+user's attributes and groups. They ask moto through its public API (AdminGetUser,
+DescribeUserPoolClient, ...) and get back small, typed records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .moto_gateway import MotoGateway
+
+# Token validity as AWS documents it for CreateUserPoolClient: defaults and units.
+DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
+DEFAULT_VALIDITY = {"AccessToken": 1, "IdToken": 1, "RefreshToken": 30}
+UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+VALIDITY_FIELD = {"AccessToken": "AccessTokenValidity", "IdToken": "IdTokenValidity",
+                  "RefreshToken": "RefreshTokenValidity"}
+
+
+@dataclass(frozen=True)
+class ClientSettings:
+    """An app client's settings as DescribeUserPoolClient returns them."""
+
+    raw: dict
+
+    @property
+    def client_id(self) -> str:
+        return self.raw["ClientId"]
+
+    @property
+    def secret(self) -> str | None:
+        return self.raw.get("ClientSecret")
+
+    def lifetime(self, token: str) -> int:
+        """Seconds an "AccessToken", "IdToken" or "RefreshToken" of this client lives."""
+        units = {**DEFAULT_UNITS, **(self.raw.get("TokenValidityUnits") or {})}
+        value = self.raw.get(VALIDITY_FIELD[token]) or DEFAULT_VALIDITY[token]
+        return int(value) * UNIT_SECONDS[units[token]]
+
+    @property
+    def read_attributes(self) -> list[str] | None:
+        """Attributes this client may read; None means all of them (AWS's default)."""
+        return self.raw.get("ReadAttributes") or None
+
+    @property
+    def auth_flows(self) -> list[str]:
+        return list(self.raw.get("ExplicitAuthFlows") or [])
+
+    @property
+    def token_revocation(self) -> bool:
+        # AWS turns revocation on by default for clients created after 2021.
+        return bool(self.raw.get("EnableTokenRevocation", True))
+
+    @property
+    def prevent_user_existence_errors(self) -> bool:
+        return self.raw.get("PreventUserExistenceErrors") == "ENABLED"
+
+
+@dataclass(frozen=True)
+class User:
+    """A user as AdminGetUser sees them, with their groups in precedence order."""
+
+    username: str
+    attributes: dict[str, str]
+    enabled: bool
+    status: str
+    groups: list[dict] = field(default_factory=list)
+
+    @property
+    def sub(self) -> str:
+        return self.attributes.get("sub", self.username)
+
+    @property
+    def group_names(self) -> list[str]:
+        return [group["GroupName"] for group in self.groups]
+
+
+def by_precedence(groups: list[dict]) -> list[dict]:
+    """Groups ordered as Cognito ranks them: lowest Precedence first, unset last."""
+    return sorted(groups, key=lambda g: (g.get("Precedence") is None, g.get("Precedence", 0),
+                                         g["GroupName"]))
+
+
+class Directory:
+    """Typed reads from moto for one lab."""
+
+    def __init__(self, moto: MotoGateway) -> None:
+        self.moto = moto
+
+    def pool(self, pool_id: str) -> dict:
+        return self.moto.idp("DescribeUserPool", UserPoolId=pool_id)["UserPool"]
+
+    def client(self, pool_id: str, client_id: str) -> ClientSettings:
+        raw = self.moto.idp("DescribeUserPoolClient", UserPoolId=pool_id, ClientId=client_id)
+        return ClientSettings(raw["UserPoolClient"])
+
+    def pool_of_client(self, client_id: str) -> str | None:
+        """Which of this lab's pools owns a client id (InitiateAuth names only the client)."""
+        for pool in self.moto.idp("ListUserPools", MaxResults=60).get("UserPools", []):
+            clients = self.moto.idp("ListUserPoolClients", UserPoolId=pool["Id"], MaxResults=60)
+            if any(c["ClientId"] == client_id for c in clients.get("UserPoolClients", [])):
+                return pool["Id"]
+        return None
+
+    def user(self, pool_id: str, username: str) -> User:
+        raw = self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
+        groups = self.moto.idp("AdminListGroupsForUser", UserPoolId=pool_id,
+                               Username=raw["Username"]).get("Groups", [])
+        return User(
+            username=raw["Username"],
+            attributes={a["Name"]: a["Value"] for a in raw.get("UserAttributes", [])},
+            enabled=bool(raw.get("Enabled", True)),
+            status=raw.get("UserStatus", ""),
+            groups=by_precedence(groups),
+        )

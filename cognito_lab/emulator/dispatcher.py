@@ -1,0 +1,73 @@
+"""The lab's one WSGI app: the emulator's routes first, then its operations, then moto.
+
+- A request signed for AWS (SigV4) is an SDK call. If its ``X-Amz-Target`` names an
+  operation the emulator handles, the emulator answers it; otherwise it goes to moto.
+- Anything else (a browser, an OAuth client, a JWKS fetch) is looked up among the
+  emulator's HTTP routes; what no route claims goes to moto too.
+
+Every request that reaches moto is stamped with the lab's AWS account id, so each lab
+has a moto account of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.wrappers import Request, Response
+
+from . import routes
+from .errors import CognitoError
+from .moto_gateway import SERVICE_OF_PREFIX, moto_wsgi_app
+from .operations import HANDLERS, Call
+
+if TYPE_CHECKING:
+    from . import Emulator
+
+log = logging.getLogger("cognito_lab.emulator")
+
+
+def aws_json_response(body: dict, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status,
+                    content_type="application/x-amz-json-1.1")
+
+
+class Dispatcher:
+    """WSGI callable for one lab."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self.emulator = emulator
+        self.moto = moto_wsgi_app()
+
+    def __call__(self, environ: dict, start_response: Any) -> Any:
+        environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.emulator.account_id
+        request = Request(environ)
+        if not request.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256"):
+            response = routes.handle(self.emulator, request)
+            if response is not None:
+                return response(environ, start_response)
+        target = request.headers.get("X-Amz-Target", "")
+        prefix, _, operation = target.partition(".")
+        service = SERVICE_OF_PREFIX.get(prefix)
+        handler = HANDLERS.get((service, operation)) if service else None
+        if handler is None:
+            return self.moto(environ, start_response)
+        return self._answer(handler, service, operation, request)(environ, start_response)
+
+    def _answer(self, handler: Any, service: str, operation: str, request: Request) -> Response:
+        try:
+            params = json.loads(request.get_data() or b"{}")
+            if not isinstance(params, dict):
+                raise CognitoError("SerializationException", "request body must be a JSON object")
+            return aws_json_response(handler(Call(self.emulator, service, operation, params)))
+        except json.JSONDecodeError as exc:
+            return aws_json_response(
+                CognitoError("SerializationException", f"malformed JSON: {exc}").body(), 400)
+        except CognitoError as error:
+            return aws_json_response(error.body(), error.status)
+        except Exception as exc:  # a bug in the lab: say so in AWS's shape, log the trace
+            log.exception("emulator error in %s:%s", service, operation)
+            body = {"__type": "InternalErrorException",
+                    "message": f"cognito-lab emulator failed on {operation}: {exc!r}"}
+            return aws_json_response(body, 500)

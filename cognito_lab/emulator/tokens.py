@@ -1,0 +1,209 @@
+"""The token service: every token the lab hands out is minted here, as Cognito mints it.
+
+Claims follow AWS's "Understanding user pool JSON web tokens" pages (the access token
+and the ID token). Lifetimes come from the app client's AccessTokenValidity,
+IdTokenValidity, RefreshTokenValidity and TokenValidityUnits; time comes from the lab's
+clock, so a lesson can expire a token by moving the clock.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from ..clock import Clock
+from .directory import ClientSettings, User
+from .errors import not_authorized
+from .keys import KeyStore, b64url
+from .sessions import Session, SessionStore
+
+ADMIN_SCOPE = "aws.cognito.signin.user.admin"
+# Standard attributes that are never copied into an ID token.
+_NOT_IN_ID_TOKEN = {"sub"}
+_BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
+
+
+def issuer_url(region: str, pool_id: str) -> str:
+    return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+@dataclass(frozen=True)
+class TokenSet:
+    access_token: str
+    id_token: str | None
+    refresh_token: str | None
+    expires_in: int
+    session: Session
+
+    def authentication_result(self) -> dict:
+        """The ``AuthenticationResult`` of InitiateAuth / RespondToAuthChallenge."""
+        result = {"AccessToken": self.access_token, "ExpiresIn": self.expires_in,
+                  "TokenType": "Bearer"}
+        if self.id_token:
+            result["IdToken"] = self.id_token
+        if self.refresh_token:
+            result["RefreshToken"] = self.refresh_token
+        return result
+
+
+class TokenService:
+    """Mints, and later recognises, the tokens of one lab."""
+
+    def __init__(self, region: str, keys: KeyStore, clock: Clock, sessions: SessionStore) -> None:
+        self.region = region
+        self.keys = keys
+        self.clock = clock
+        self.sessions = sessions
+
+    # -- minting ---------------------------------------------------------------------
+    def sign(self, pool_id: str, purpose: str, claims: dict) -> str:
+        key = self.keys.ring(pool_id).current(purpose)
+        header = {"kid": key.kid, "alg": "RS256"}
+        signing_input = (
+            f"{b64url(json.dumps(header, separators=(',', ':')).encode())}."
+            f"{b64url(json.dumps(claims, separators=(',', ':')).encode())}"
+        ).encode("ascii")
+        return f"{signing_input.decode('ascii')}.{b64url(key.sign(signing_input))}"
+
+    def start_session(self, *, pool_id: str, client: ClientSettings, user: User | None,
+                      scopes: list[str], nonce: str | None = None,
+                      moto_access_token: str | None = None, with_refresh: bool = True,
+                      with_id: bool = True, extra_claims: dict | None = None,
+                      groups_override: list[str] | None = None) -> TokenSet:
+        """Sign-in: a new session (origin_jti) and its first tokens."""
+        now = int(self.clock.now())
+        session = Session(origin_jti=str(uuid.uuid4()), pool_id=pool_id,
+                          client_id=client.client_id,
+                          username=user.username if user else None, scopes=list(scopes),
+                          auth_time=now, moto_access_token=moto_access_token, nonce=nonce)
+        self.sessions.add(session)
+        refresh = None
+        if with_refresh and user is not None:
+            refresh = self.sessions.new_refresh_token(
+                session, now + client.lifetime("RefreshToken"))
+        return self._tokens(session, client, user, with_id=with_id and user is not None,
+                            refresh=refresh, extra_claims=extra_claims,
+                            groups_override=groups_override)
+
+    def refresh(self, session: Session, client: ClientSettings, user: User,
+                extra_claims: dict | None = None,
+                groups_override: list[str] | None = None) -> TokenSet:
+        """REFRESH_TOKEN_AUTH: new access and ID tokens in the same session, no new refresh."""
+        return self._tokens(session, client, user, with_id=True, refresh=None,
+                            extra_claims=extra_claims, groups_override=groups_override)
+
+    def _tokens(self, session: Session, client: ClientSettings, user: User | None, *,
+                with_id: bool, refresh: str | None, extra_claims: dict | None,
+                groups_override: list[str] | None) -> TokenSet:
+        now = int(self.clock.now())
+        access_life = client.lifetime("AccessToken")
+        event_id = str(uuid.uuid4()) if user else None
+        access = self.sign(session.pool_id, "access", self.access_claims(
+            session, user, now, access_life, event_id, groups_override))
+        id_token = None
+        if with_id and user is not None:
+            claims = self.id_claims(session, client, user, now, event_id, groups_override)
+            claims.update(extra_claims or {})
+            id_token = self.sign(session.pool_id, "id", claims)
+        return TokenSet(access, id_token, refresh, access_life, session)
+
+    def access_claims(self, session: Session, user: User | None, now: int, lifetime: int,
+                      event_id: str | None, groups_override: list[str] | None) -> dict:
+        claims: dict = {"sub": user.sub if user else session.client_id}
+        groups = groups_override if groups_override is not None else (
+            user.group_names if user else [])
+        if groups:
+            claims["cognito:groups"] = groups
+        claims["iss"] = issuer_url(self.region, session.pool_id)
+        claims["version"] = 2
+        claims["client_id"] = session.client_id
+        claims["origin_jti"] = session.origin_jti
+        if event_id:
+            claims["event_id"] = event_id
+        claims["token_use"] = "access"
+        claims["scope"] = " ".join(session.scopes)
+        claims["auth_time"] = session.auth_time
+        claims["exp"] = now + lifetime
+        claims["iat"] = now
+        claims["jti"] = str(uuid.uuid4())
+        if user:
+            claims["username"] = user.username
+        return claims
+
+    def id_claims(self, session: Session, client: ClientSettings, user: User, now: int,
+                  event_id: str | None, groups_override: list[str] | None) -> dict:
+        claims: dict = {"sub": user.sub}
+        groups = groups_override if groups_override is not None else user.group_names
+        if groups:
+            claims["cognito:groups"] = groups
+        readable = client.read_attributes
+        for name, value in user.attributes.items():
+            if name in _NOT_IN_ID_TOKEN or (readable is not None and name not in readable):
+                continue
+            claims[name] = (value == "true") if name in _BOOLEAN_ATTRIBUTES else value
+        claims["iss"] = issuer_url(self.region, session.pool_id)
+        claims["cognito:username"] = user.username
+        if session.nonce:
+            claims["nonce"] = session.nonce
+        roles = [g["RoleArn"] for g in user.groups
+                 if g.get("RoleArn") and (groups_override is None or g["GroupName"] in groups)]
+        if roles:
+            claims["cognito:preferred_role"] = roles[0]
+            claims["cognito:roles"] = roles
+        claims["origin_jti"] = session.origin_jti
+        claims["aud"] = session.client_id
+        if event_id:
+            claims["event_id"] = event_id
+        claims["token_use"] = "id"
+        claims["auth_time"] = session.auth_time
+        claims["exp"] = now + client.lifetime("IdToken")
+        claims["iat"] = now
+        claims["jti"] = str(uuid.uuid4())
+        return claims
+
+    # -- recognising -------------------------------------------------------------------
+    def read(self, token: str, token_use: str = "access") -> tuple[dict, Session]:
+        """Check a token the way Cognito's own APIs do; return its claims and session.
+
+        Raises NotAuthorizedException with AWS's messages for a token that is malformed,
+        not signed by this lab, expired, revoked, or issued before a GlobalSignOut.
+        """
+        what = "Access Token" if token_use == "access" else "Id Token"
+        claims = self._verified_claims(token, what)
+        if claims.get("token_use") != token_use:
+            raise not_authorized(f"Invalid {what}")
+        if claims.get("exp", 0) <= self.clock.now():
+            raise not_authorized(f"{what} has expired")
+        session = self.sessions.by_origin(claims.get("origin_jti", ""))
+        if session is None:
+            raise not_authorized(f"Invalid {what}")
+        if session.revoked:
+            raise not_authorized(f"{what} has been revoked")
+        return claims, session
+
+    def _verified_claims(self, token: str, what: str) -> dict:
+        import base64
+
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+
+        try:
+            header_b64, payload_b64, signature_b64 = token.split(".")
+            pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
+            header = json.loads(base64.urlsafe_b64decode(pad(header_b64)))
+            claims = json.loads(base64.urlsafe_b64decode(pad(payload_b64)))
+            signature = base64.urlsafe_b64decode(pad(signature_b64))
+            found = self.keys.find(header.get("kid", ""))
+            if found is None or header.get("alg") != "RS256" or not isinstance(claims, dict):
+                raise ValueError("unknown key")
+            pool_id, key = found
+            if claims.get("iss") != issuer_url(self.region, pool_id):
+                raise ValueError("issuer does not match the key's pool")
+            key.private_key.public_key().verify(
+                signature, f"{header_b64}.{payload_b64}".encode("ascii"),
+                padding.PKCS1v15(), hashes.SHA256())
+        except (ValueError, TypeError, AttributeError, InvalidSignature) as exc:
+            raise not_authorized(f"Invalid {what}") from exc
+        return claims

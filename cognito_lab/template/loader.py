@@ -1,0 +1,48 @@
+"""Read a CloudFormation template (YAML or JSON), short-form intrinsics included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _CfnLoader(yaml.SafeLoader):
+    """A SafeLoader that turns ``!Ref X`` into ``{"Ref": "X"}`` and so on."""
+
+
+def _intrinsic(name: str):  # noqa: ANN202
+    def construct(loader: yaml.SafeLoader, node: yaml.Node) -> dict:
+        if isinstance(node, yaml.ScalarNode):
+            value: Any = loader.construct_scalar(node)
+            if name == "Fn::GetAtt":
+                value = value.split(".", 1)
+        elif isinstance(node, yaml.SequenceNode):
+            value = loader.construct_sequence(node, deep=True)
+        else:
+            value = loader.construct_mapping(node, deep=True)
+        return {name: value}
+
+    return construct
+
+
+for _tag in ("Ref", "Condition"):
+    _CfnLoader.add_constructor(f"!{_tag}", _intrinsic(_tag))
+for _fn in ("GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "And", "Or",
+            "FindInMap", "Base64", "GetAZs", "ImportValue"):
+    _CfnLoader.add_constructor(f"!{_fn}", _intrinsic(f"Fn::{_fn}"))
+
+
+def load_template(source: str | Path | dict) -> dict:
+    """A template as a dict, from a path, a YAML/JSON string, or a dict (returned as is)."""
+    if isinstance(source, dict):
+        return source
+    text = Path(source).read_text() if isinstance(source, Path) or (
+        "\n" not in str(source) and Path(str(source)).exists()) else str(source)
+    template = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 (SafeLoader subclass)
+    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+        from .apply import TemplateError
+
+        raise TemplateError("a CloudFormation template needs a 'Resources' mapping")
+    return template

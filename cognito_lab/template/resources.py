@@ -1,0 +1,106 @@
+"""How each CloudFormation resource type becomes API calls (as CloudFormation makes them).
+
+Property names are CloudFormation's (see each type's page in the CloudFormation User
+Guide); most match the API's, the rest are mapped here.
+"""
+
+from __future__ import annotations
+
+from .apply import Context, Created, TemplateError, resource_type
+
+
+def _drop(props: dict, *names: str) -> dict:
+    return {k: v for k, v in props.items() if k not in names}
+
+
+@resource_type("AWS::Cognito::UserPool", {
+    "AccountRecoverySetting", "AdminCreateUserConfig", "AliasAttributes",
+    "AutoVerifiedAttributes", "DeletionProtection", "DeviceConfiguration",
+    "EmailAuthenticationMessage", "EmailAuthenticationSubject", "EmailConfiguration",
+    "EmailVerificationMessage", "EmailVerificationSubject", "EnabledMfas", "LambdaConfig",
+    "MfaConfiguration", "Policies", "Schema", "SmsAuthenticationMessage", "SmsConfiguration",
+    "SmsVerificationMessage", "UserAttributeUpdateSettings", "UsernameAttributes",
+    "UsernameConfiguration", "UserPoolAddOns", "UserPoolName", "UserPoolTags",
+    "UserPoolTier", "VerificationMessageTemplate"})
+def user_pool(ctx: Context, logical_id: str, props: dict) -> Created:
+    idp = ctx.client("cognito-idp")
+    params = _drop(props, "UserPoolName", "EnabledMfas", "MfaConfiguration")
+    params["PoolName"] = props.get("UserPoolName", logical_id)
+    for schema in params.get("Schema", []):
+        constraints = schema.get("StringAttributeConstraints") or {}
+        for bound in ("MinLength", "MaxLength"):
+            if bound in constraints:
+                constraints[bound] = str(constraints[bound])
+    pool = idp.create_user_pool(**params)["UserPool"]
+    pool_id = pool["Id"]
+    mfa = props.get("MfaConfiguration", "OFF")
+    enabled = props.get("EnabledMfas") or []
+    if mfa != "OFF" or enabled:
+        idp.set_user_pool_mfa_config(
+            UserPoolId=pool_id, MfaConfiguration=mfa,
+            SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in enabled})
+    provider = f"cognito-idp.{ctx.region}.amazonaws.com/{pool_id}"
+    return Created(pool_id, {"Arn": pool["Arn"], "ProviderName": provider,
+                             "ProviderURL": f"https://{provider}", "UserPoolId": pool_id})
+
+
+@resource_type("AWS::Cognito::UserPoolClient", {
+    "AccessTokenValidity", "AllowedOAuthFlows", "AllowedOAuthFlowsUserPoolClient",
+    "AllowedOAuthScopes", "AnalyticsConfiguration", "AuthSessionValidity", "CallbackURLs",
+    "ClientName", "DefaultRedirectURI", "EnablePropagateAdditionalUserContextData",
+    "EnableTokenRevocation", "ExplicitAuthFlows", "GenerateSecret", "IdTokenValidity",
+    "LogoutURLs", "PreventUserExistenceErrors", "ReadAttributes", "RefreshTokenValidity",
+    "SupportedIdentityProviders", "TokenValidityUnits", "UserPoolId", "WriteAttributes"},
+    required={"UserPoolId"})
+def user_pool_client(ctx: Context, logical_id: str, props: dict) -> Created:
+    params = dict(props)
+    params.setdefault("ClientName", logical_id)
+    client = ctx.client("cognito-idp").create_user_pool_client(**params)["UserPoolClient"]
+    return Created(client["ClientId"], {"ClientId": client["ClientId"],
+                                        "ClientSecret": client.get("ClientSecret"),
+                                        "Name": client["ClientName"]})
+
+
+@resource_type("AWS::Cognito::UserPoolDomain",
+               {"CustomDomainConfig", "Domain", "ManagedLoginVersion", "UserPoolId"},
+               required={"Domain", "UserPoolId"})
+def user_pool_domain(ctx: Context, logical_id: str, props: dict) -> Created:
+    if "CustomDomainConfig" in props:
+        raise TemplateError(f"{logical_id}: custom domains need a certificate and DNS; "
+                            "the lab serves only the prefix domain")
+    ctx.client("cognito-idp").create_user_pool_domain(
+        Domain=props["Domain"], UserPoolId=props["UserPoolId"])
+    return Created(props["Domain"], {"CloudFrontDistribution": ""})
+
+
+@resource_type("AWS::Cognito::UserPoolResourceServer",
+               {"Identifier", "Name", "Scopes", "UserPoolId"},
+               required={"Identifier", "Name", "UserPoolId"})
+def resource_server(ctx: Context, logical_id: str, props: dict) -> Created:
+    ctx.client("cognito-idp").create_resource_server(**props)
+    return Created(props["Identifier"])
+
+
+@resource_type("AWS::Cognito::UserPoolGroup",
+               {"Description", "GroupName", "Precedence", "RoleArn", "UserPoolId"},
+               required={"UserPoolId"})
+def user_pool_group(ctx: Context, logical_id: str, props: dict) -> Created:
+    params = dict(props)
+    params.setdefault("GroupName", logical_id)
+    ctx.client("cognito-idp").create_group(**params)
+    return Created(params["GroupName"])
+
+
+@resource_type("AWS::Cognito::IdentityPool", {
+    "AllowClassicFlow", "AllowUnauthenticatedIdentities", "CognitoIdentityProviders",
+    "DeveloperProviderName", "IdentityPoolName", "IdentityPoolTags",
+    "OpenIdConnectProviderARNs", "SamlProviderARNs", "SupportedLoginProviders"},
+    required={"AllowUnauthenticatedIdentities"})
+def identity_pool(ctx: Context, logical_id: str, props: dict) -> Created:
+    params = _drop(props, "IdentityPoolTags")
+    params.setdefault("IdentityPoolName", logical_id)
+    if "IdentityPoolTags" in props:
+        params["IdentityPoolTags"] = {t["Key"]: t["Value"] for t in props["IdentityPoolTags"]}
+    pool = ctx.client("cognito-identity").create_identity_pool(**params)
+    return Created(pool["IdentityPoolId"], {"Name": pool["IdentityPoolName"],
+                                            "Id": pool["IdentityPoolId"]})
