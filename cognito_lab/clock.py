@@ -55,4 +55,5 @@ def now_from(clock: object | None) -> float:
         return float(clock.now())  # type: ignore[attr-defined]
     if callable(clock):
         return float(clock())
-    raise TypeError(f"clock must be a Clock or a callable returning epoch seconds, not {type(clock).__name__}")
+    raise TypeError("clock must be a Clock or a callable returning epoch seconds, "
+                    f"not {type(clock).__name__}")

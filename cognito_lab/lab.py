@@ -186,7 +186,7 @@ class Lab:
         return f"https://{self.domain}.auth.{self.region}.amazoncognito.com"
 
     @property
-    def mailbox(self):  # noqa: ANN201
+    def mailbox(self):
         """Messages Cognito would have sent (confirmation and reset codes, ...)."""
         return self._emulator.mailbox
 

@@ -46,6 +46,7 @@ MAX_JWKS_BYTES = 256 * 1024
 MIN_RSA_BITS = 2048
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_PROXIED = urllib.request.build_opener()  # honours *_proxy environment variables
 
 
 def urllib_fetch(url: str, timeout: float) -> bytes:
@@ -56,9 +57,9 @@ def urllib_fetch(url: str, timeout: float) -> bytes:
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("https", "http"):
         raise ValueError(f"JWKS URL must be http(s), got {parts.scheme!r}")
-    request = urllib.request.Request(
+    request = urllib.request.Request(  # noqa: S310 (scheme checked just above)
         url, headers={"Accept": "application/json", "User-Agent": "cognito-lab-verifier"})
-    opener = _DIRECT if parts.hostname in _LOOPBACK else urllib.request.build_opener()
+    opener = _DIRECT if parts.hostname in _LOOPBACK else _PROXIED
     with opener.open(request, timeout=timeout) as response:  # raises HTTPError unless 2xx
         body = response.read(MAX_JWKS_BYTES + 1)
     if len(body) > MAX_JWKS_BYTES:
@@ -69,7 +70,7 @@ def urllib_fetch(url: str, timeout: float) -> bytes:
 class Jwk:
     """One JWKS entry: a ready public key, or the reason it cannot verify RS256."""
 
-    __slots__ = ("kid", "key", "problem", "expected", "actual")
+    __slots__ = ("actual", "expected", "key", "kid", "problem")
 
     def __init__(self, kid: str, key: RSAPublicKey | None, problem: str | None = None,
                  expected: Any = None, actual: Any = None) -> None:

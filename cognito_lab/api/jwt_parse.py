@@ -50,6 +50,7 @@ def _reject_constant(name: str) -> None:
 
 
 _JSON = json.JSONDecoder(parse_constant=_reject_constant)
+_SCAN_JSON = _JSON.scan_once  # the C scanner: one value, no whitespace handling
 
 
 def b64url_decode(data: bytes | str, what: str = "value") -> bytes:
@@ -58,34 +59,61 @@ def b64url_decode(data: bytes | str, what: str = "value") -> bytes:
     ``what`` names the thing being decoded in the error message.
     """
     if isinstance(data, str):
-        try:
-            data = data.encode("ascii")
-        except UnicodeEncodeError as exc:
-            raise JwtParseError(
-                f"{what}: expected base64url, got the non-ASCII character "
-                f"{shown(exc.object[exc.start])} at offset {exc.start}",
-                expected="base64url", actual=exc.object[exc.start]) from None
+        data = _ascii(data, what)
+    if data.translate(None, _ALPHABET):
+        raise _bad_characters(data, what)
+    return _decode_part(data, what)
+
+
+def _decode_part(data: bytes, what: str) -> bytes:
+    """base64url-decode bytes already known to be in the alphabet."""
+    rest = len(data) & 3
+    if rest:
+        if rest == 1:
+            raise JwtParseError(f"{what}: {len(data)} base64url characters is not a possible "
+                                "length (4n+1)", expected="length not 4n+1", actual=len(data))
+        if data[-1] not in _CANONICAL_LAST[rest]:
+            raise JwtParseError(f"{what}: not canonical base64url (the last character "
+                                "carries non-zero unused bits)", expected="canonical base64url",
+                                actual=chr(data[-1]))
+        return binascii.a2b_base64(data.translate(_TO_STANDARD) + _PADDING[rest])
+    return binascii.a2b_base64(data.translate(_TO_STANDARD))
+
+
+def _ascii(text: str, what: str) -> bytes:
+    try:
+        return text.encode("ascii")
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start]
+        raise JwtParseError(f"{what}: expected base64url (ASCII), got the character "
+                            f"{shown(char)} at offset {exc.start}", expected="base64url",
+                            actual=char) from None
+
+
+def _bad_characters(data: bytes, what: str) -> JwtParseError:
     stray = data.translate(None, _ALPHABET)
-    if stray:
-        char = chr(stray[0])
-        if char == "=":
-            detail = "'=' padding, which a JWT never has (RFC 7515 §2)"
-        else:
-            detail = f"{shown(char)} at offset {data.index(stray[:1])}"
-        raise JwtParseError(f"{what}: expected base64url characters only (A-Z a-z 0-9 - _), "
-                            f"got {detail}", expected="base64url", actual=char)
-    rest = len(data) % 4
-    if rest == 1:
-        raise JwtParseError(f"{what}: {len(data)} base64url characters is not a possible "
-                            "length (4n+1)", expected="length not 4n+1", actual=len(data))
-    if rest and data[-1] not in _CANONICAL_LAST[rest]:
-        raise JwtParseError(f"{what}: not canonical base64url (the last character carries "
-                            "non-zero unused bits)", expected="canonical base64url",
-                            actual=chr(data[-1]))
-    return binascii.a2b_base64(data.translate(_TO_STANDARD) + _PADDING[rest])
+    char = chr(stray[0])
+    if char == "=":
+        detail = "'=' padding, which a JWT never has (RFC 7515 §2)"
+    else:
+        detail = f"{shown(char)} at offset {data.index(stray[:1])}"
+    return JwtParseError(f"{what}: expected base64url characters only (A-Z a-z 0-9 - _), "
+                         f"got {detail}", expected="base64url", actual=char)
 
 
 def _json_object(raw: bytes, what: str) -> dict[str, Any]:
+    try:
+        text = raw.decode("utf-8")
+        value, end = _SCAN_JSON(text, 0)
+        if end == len(text) and type(value) is dict:
+            return value  # the usual case: compact JSON, as every issuer writes it
+    except (StopIteration, ValueError, RecursionError):
+        pass
+    return _json_object_slow(raw, what)
+
+
+def _json_object_slow(raw: bytes, what: str) -> dict[str, Any]:
+    """Full JSON decoding (surrounding whitespace allowed) with a precise error."""
     try:
         value = _JSON.decode(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:  # UnicodeDecodeError is a ValueError
@@ -98,39 +126,58 @@ def _json_object(raw: bytes, what: str) -> dict[str, Any]:
     return value
 
 
+def split_jwt(token: str | bytes) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """Split and decode a compact JWS once: (header, payload, signing input, signature).
+
+    Checks structure only; trusts nothing. The verifier's hot path (a plain tuple);
+    :func:`parse_jwt` is the same with names.
+    """
+    if type(token) is str and len(token) <= MAX_TOKEN_LENGTH and token.isascii():
+        raw = token.encode("ascii")
+    else:
+        raw = _raw_bytes(token)
+    parts = raw.split(b".")
+    # One C pass checks the alphabet of all three parts and that there are two dots.
+    if len(parts) != 3 or raw.translate(None, _ALPHABET) != b"..":
+        raise _structure_error(raw, parts)
+    header_b64, payload_b64, signature_b64 = parts
+    if not header_b64 or not payload_b64:
+        name = "header" if not header_b64 else "payload"
+        raise JwtParseError(f"{name}: expected a base64url JSON object, got an empty part",
+                            expected="non-empty", actual="")
+    header = _json_object(_decode_part(header_b64, "header"), "header")
+    payload = _json_object(_decode_part(payload_b64, "payload"), "payload")
+    signature = _decode_part(signature_b64, "signature")
+    return header, payload, raw[: len(header_b64) + 1 + len(payload_b64)], signature
+
+
 def parse_jwt(token: str | bytes) -> ParsedJwt:
     """Split and decode a compact JWS once. Checks structure only; trusts nothing."""
+    return ParsedJwt(*split_jwt(token))
+
+
+def _raw_bytes(token: object) -> bytes:
     if isinstance(token, str):
         if len(token) > MAX_TOKEN_LENGTH:
             raise _too_long(len(token))
-        try:
-            raw = token.encode("ascii")
-        except UnicodeEncodeError as exc:
-            raise JwtParseError(
-                f"token: expected ASCII base64url parts, got the character "
-                f"{shown(exc.object[exc.start])} at offset {exc.start}",
-                expected="ASCII", actual=exc.object[exc.start]) from None
-    elif isinstance(token, bytes):
-        raw = token
-        if len(raw) > MAX_TOKEN_LENGTH:
-            raise _too_long(len(raw))
-    else:
-        raise JwtParseError(f"token: expected a str, got {type(token).__name__}",
-                            expected="str", actual=type(token).__name__)
-    parts = raw.split(b".")
+        return _ascii(token, "token")
+    if isinstance(token, bytes):
+        if len(token) > MAX_TOKEN_LENGTH:
+            raise _too_long(len(token))
+        return token
+    raise JwtParseError(f"token: expected a str, got {type(token).__name__}",
+                        expected="str", actual=type(token).__name__)
+
+
+def _structure_error(raw: bytes, parts: list[bytes]) -> JwtParseError:
     if len(parts) != 3:
-        raise JwtParseError(f"token: expected 3 dot-separated parts (header.payload.signature)"
-                            f", got {len(parts)}", expected=3, actual=len(parts))
-    header_b64, payload_b64, signature_b64 = parts
-    for name, part in zip(_PART_NAMES[:2], parts):
-        if not part:
-            raise JwtParseError(f"{name}: expected a base64url JSON object, got an empty part",
-                                expected="non-empty", actual="")
-    header = _json_object(b64url_decode(header_b64, "header"), "header")
-    payload = _json_object(b64url_decode(payload_b64, "payload"), "payload")
-    signature = b64url_decode(signature_b64, "signature")
-    signing_input = raw[: len(header_b64) + 1 + len(payload_b64)]
-    return ParsedJwt(header, payload, signing_input, signature)
+        return JwtParseError(f"token: expected 3 dot-separated parts "
+                             f"(header.payload.signature), got {len(parts)}",
+                             expected=3, actual=len(parts))
+    for name, part in zip(_PART_NAMES, parts, strict=True):
+        if part.translate(None, _ALPHABET):
+            return _bad_characters(part, name)
+    return JwtParseError("token: not a compact JWS")  # unreachable: kept for safety
 
 
 def _too_long(length: int) -> JwtParseError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..clock import Clock
 
@@ -47,7 +47,8 @@ class Mailbox:
     def messages(self, to: str | None = None, kind: str | None = None) -> list[Message]:
         with self._lock:
             return [m for m in self._messages
-                    if (to is None or to in (m.to, m.username)) and (kind is None or m.kind == kind)]
+                    if (to is None or to in (m.to, m.username))
+                    and (kind is None or m.kind == kind)]
 
     def latest(self, to: str | None = None, kind: str | None = None) -> Message:
         """The newest message for ``to`` (address or username); LookupError if none."""
@@ -72,12 +73,15 @@ class Mailbox:
         with self._lock:
             return len(self._messages)
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.messages())
+
+    def __repr__(self) -> str:
+        return f"<Mailbox: {len(self)} message(s)>"
 
     def _repr_html_(self) -> str:
         rows = "".join(
-            f"<tr><td>{datetime.fromtimestamp(m.sent_at, timezone.utc):%H:%M:%S}</td>"
+            f"<tr><td>{datetime.fromtimestamp(m.sent_at, UTC):%H:%M:%S}</td>"
             f"<td>{html.escape(m.to)}</td><td>{html.escape(m.kind)}</td>"
             f"<td>{html.escape(m.subject)}</td></tr>" for m in self.messages())
         return ("<table><tr><th>sent (UTC)</th><th>to</th><th>kind</th><th>subject</th></tr>"

@@ -38,7 +38,7 @@ class ResourceType:
 RESOURCE_TYPES: dict[str, ResourceType] = {}
 
 
-def resource_type(name: str, properties: set[str], required: set[str] = frozenset()):  # noqa: ANN201
+def resource_type(name: str, properties: set[str], required: set[str] = frozenset()):
     """Register how the lab creates one CloudFormation resource type."""
 
     def register(create: Creator) -> Creator:

@@ -12,7 +12,7 @@ class _CfnLoader(yaml.SafeLoader):
     """A SafeLoader that turns ``!Ref X`` into ``{"Ref": "X"}`` and so on."""
 
 
-def _intrinsic(name: str):  # noqa: ANN202
+def _intrinsic(name: str):
     def construct(loader: yaml.SafeLoader, node: yaml.Node) -> dict:
         if isinstance(node, yaml.ScalarNode):
             value: Any = loader.construct_scalar(node)
@@ -35,14 +35,19 @@ for _fn in ("GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "
 
 
 def load_template(source: str | Path | dict) -> dict:
-    """A template as a dict, from a path, a YAML/JSON string, or a dict (returned as is)."""
-    if isinstance(source, dict):
-        return source
-    text = Path(source).read_text() if isinstance(source, Path) or (
-        "\n" not in str(source) and Path(str(source)).exists()) else str(source)
-    template = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 (SafeLoader subclass)
-    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
-        from .apply import TemplateError
+    """A template as a dict, from a path, a YAML/JSON string, or a dict."""
+    from .apply import TemplateError
 
+    if isinstance(source, dict):
+        template = source
+    else:
+        is_path = isinstance(source, Path) or (
+            "\n" not in str(source) and Path(str(source)).exists())
+        text = Path(source).read_text() if is_path else str(source)
+        try:
+            template = yaml.load(text, Loader=_CfnLoader)  # noqa: S506 (SafeLoader subclass)
+        except yaml.YAMLError as exc:
+            raise TemplateError(f"the template is not valid YAML or JSON: {exc}") from exc
+    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise TemplateError("a CloudFormation template needs a 'Resources' mapping")
     return template

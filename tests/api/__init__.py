@@ -1,0 +1,1 @@
+"""Tests of the resource-server side JWT verifier (cognito_lab.api)."""
