@@ -73,10 +73,7 @@ class KeyRing:
         with self._lock:
             old = list(self._current.values())
             self._current = fresh
-            kept = [] if retire_old else [k for k in self._published if k not in fresh.values()]
-            self._published = list(fresh.values()) + kept
-            if retire_old:
-                self._published = list(fresh.values())
+            self._published = list(fresh.values()) + ([] if retire_old else self._published)
         return old
 
     def retire(self, kid: str) -> None:
