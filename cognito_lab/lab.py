@@ -10,14 +10,18 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
+import os
 import secrets
 import string
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clock import Clock
+
+if TYPE_CHECKING:
+    from .emulator.identity.enforcement import EnforcementSwitch
 
 DEFAULT_USERS = (
     {"name": "alice", "email": "alice@example.com", "groups": ("admins",), "tenant_id": "acme"},
@@ -26,6 +30,21 @@ DEFAULT_USERS = (
 )
 _lab_numbers = itertools.count(1)
 _lab_numbers_lock = threading.Lock()
+_model_loader: Any = None
+
+
+def _botocore_session() -> Any:
+    """A botocore session whose service models are shared by every lab in the process:
+    each fresh session would parse the models' JSON again (35-60 ms per service)."""
+    global _model_loader
+    import botocore.session
+
+    session = botocore.session.Session()
+    with _lab_numbers_lock:
+        if _model_loader is None:
+            _model_loader = session.get_component("data_loader")
+        session.register_component("data_loader", _model_loader)
+    return session
 
 
 @dataclass(frozen=True)
@@ -116,12 +135,15 @@ class Lab:
     # -- lifecycle ------------------------------------------------------------------------
     @classmethod
     def start(cls, template: str | Path | dict | None = None, *, region: str = "us-east-1",
-              users: tuple[dict, ...] | None = DEFAULT_USERS) -> Lab:
-        """Start a lab from the course template (or ``template``) and seed demo users."""
+              users: tuple[dict, ...] | None = DEFAULT_USERS, port: int = 0) -> Lab:
+        """Start a lab from the course template (or ``template``) and seed demo users.
+
+        ``port`` pins the server's port on 127.0.0.1 (a live demo); 0 picks a free one.
+        """
         from .emulator.server import LabServer
 
         lab = cls(region=region)
-        lab._server = LabServer(lab._emulator.app)
+        lab._server = LabServer(lab._emulator.app, port=port)
         lab._emulator.base_url = lab._server.url
         try:
             lab._apply(template)
@@ -179,6 +201,24 @@ class Lab:
         return self.endpoint_url
 
     @property
+    def public_url(self) -> str:
+        """The hosted UI's base URL as the learner's *browser* reaches it.
+
+        Locally that is ``domain_url``. On Binder / JupyterHub the browser cannot reach
+        127.0.0.1 inside the container, but jupyter-server-proxy forwards
+        ``$JUPYTERHUB_SERVICE_PREFIX/proxy/<port>/`` to the lab, so that path is the public
+        URL (the hosted UI's links are relative, so it works under the prefix).
+        ``COGNITO_LAB_PUBLIC_URL`` overrides both; ``{port}`` in it becomes the lab's port.
+        """
+        override = os.environ.get("COGNITO_LAB_PUBLIC_URL")
+        if override:
+            return override.replace("{port}", str(self.port)).rstrip("/")
+        prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+        if prefix:
+            return f"{prefix.rstrip('/')}/proxy/{self.port}"
+        return self.domain_url
+
+    @property
     def aws_domain_url(self) -> str | None:
         """What ``domain_url`` would be on AWS for the template's prefix domain."""
         if not self.domain:
@@ -191,9 +231,10 @@ class Lab:
         return self._emulator.mailbox
 
     @property
-    def triggers(self) -> dict:
-        """Python callables bound to Lambda ARNs in a pool's LambdaConfig."""
-        return self._emulator.triggers
+    def triggers(self) -> Any:
+        """The pool's Lambda triggers, played by Python functions:
+        ``lab.triggers.attach("PreSignUp", fn)``, ``bind(arn, fn)``, ``invocations``."""
+        return self._emulator.triggers.for_pool(self.user_pool_id)
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -208,7 +249,8 @@ class Lab:
             from botocore.config import Config
 
             if self._session is None:
-                self._session = boto3.session.Session(**self.credentials)
+                self._session = boto3.session.Session(**self.credentials,
+                                                      botocore_session=_botocore_session())
             self._clients[service] = self._session.client(
                 service, endpoint_url=self.endpoint_url,
                 config=Config(retries={"max_attempts": 1}))
@@ -217,6 +259,20 @@ class Lab:
     def rotate_signing_keys(self, *, retire_old: bool = False) -> None:
         """Sign new tokens with new keys; the old ones stay in the JWKS for overlap."""
         self._emulator.keys.ring(self.user_pool_id).rotate(retire_old=retire_old)
+
+    def enforce_iam(self, enabled: bool = True) -> EnforcementSwitch:
+        """Have moto's IAM engine judge every request to this lab signed with credentials
+        other than the lab's own (which play the account's root user). Use ``with
+        lab.enforce_iam(): ...`` to restore the previous setting after the block."""
+        from .emulator.identity import identity_state
+
+        return identity_state(self._emulator).enforcement.set(enabled)
+
+    @property
+    def bucket(self) -> str | None:
+        """The template's S3 bucket (per-user files under ``private/<identity id>/``)."""
+        buckets = [n for n, t in self.resource_types.items() if t == "AWS::S3::Bucket"]
+        return self.resources[buckets[0]] if buckets else None
 
     # -- setting up -----------------------------------------------------------------------
     def _apply(self, template: str | Path | dict | None) -> None:

@@ -82,7 +82,7 @@ class Jwk:
 
     def usable_key(self) -> RSAPublicKey:
         if self.key is None:
-            raise JwkInvalidError(f"JWK {shown(self.kid)}: {self.problem}",
+            raise JwkInvalidError(f"JWK {shown(self.kid)} in the JWKS: {self.problem}",
                                   expected=self.expected, actual=self.actual)
         return self.key
 
@@ -142,7 +142,7 @@ def parse_jwks(body: bytes | str) -> dict[str, Jwk]:
             continue
         kid = item["kid"]
         if kid in keys:
-            keys[kid] = Jwk(kid, None, "the kid appears more than once in the JWKS",
+            keys[kid] = Jwk(kid, None, "kid: expected it once, got it more than once",
                             "a unique kid", "duplicate")
         else:
             keys[kid] = load_jwk(item)
@@ -207,21 +207,20 @@ class JwksCache:
             if last is not None and 0 <= now - last < self.penalty_seconds:
                 wait = self.penalty_seconds - (now - last)
                 if keys is None:
+                    error = self._last_error.get(jwks_url)
                     raise JwksUnavailableError(
-                        f"JWKS at {jwks_url} unavailable: the last fetch "
-                        f"({now - last:.1f} s ago) failed ({self._last_error.get(jwks_url)}); "
-                        f"next attempt allowed in {wait:.1f} s",
-                        expected="a JWKS", actual=self._last_error.get(jwks_url))
+                        f"JWKS at {jwks_url}: expected a JWKS document, but the last fetch "
+                        f"({now - last:.1f} s ago) failed ({error}); next attempt allowed "
+                        f"in {wait:.1f} s", expected="a JWKS", actual=error)
                 raise KidNotFoundError(
-                    f"kid {shown(kid)} is not in the JWKS at {jwks_url} (fetched "
-                    f"{now - last:.1f} s ago; penalty box: next refetch allowed in "
-                    f"{wait:.1f} s)", expected=sorted(keys), actual=kid)
+                    f"kid: expected one of {shown(sorted(keys))}, got {shown(kid)} (JWKS at "
+                    f"{jwks_url} fetched {now - last:.1f} s ago; penalty box: next refetch "
+                    f"allowed in {wait:.1f} s)", expected=sorted(keys), actual=kid)
             keys = self._fetch(jwks_url)
             if kid not in keys:
                 raise KidNotFoundError(
-                    f"kid {shown(kid)} is not in the JWKS at {jwks_url}, even freshly "
-                    f"fetched (it has {shown(sorted(keys))})", expected=sorted(keys),
-                    actual=kid)
+                    f"kid: expected one of {shown(sorted(keys))}, got {shown(kid)} (JWKS at "
+                    f"{jwks_url}, even freshly fetched)", expected=sorted(keys), actual=kid)
             return keys[kid].usable_key()
 
     def _fetch(self, jwks_url: str) -> dict[str, Jwk]:
@@ -241,5 +240,5 @@ class JwksCache:
         reason = f"{type(failure).__name__}: {failure}"
         self._last_error[jwks_url] = reason
         raise JwksUnavailableError(
-            f"JWKS at {jwks_url} unavailable after {1 + self.retries} attempt(s): {reason}",
-            expected="a JWKS", actual=reason) from failure
+            f"JWKS at {jwks_url}: expected a JWKS document, got {reason} (after "
+            f"{1 + self.retries} attempt(s))", expected="a JWKS", actual=reason) from failure

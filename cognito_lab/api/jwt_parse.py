@@ -70,12 +70,13 @@ def _decode_part(data: bytes, what: str) -> bytes:
     rest = len(data) & 3
     if rest:
         if rest == 1:
-            raise JwtParseError(f"{what}: {len(data)} base64url characters is not a possible "
-                                "length (4n+1)", expected="length not 4n+1", actual=len(data))
+            raise JwtParseError(f"{what}: expected a possible base64url length, got "
+                                f"{len(data)} characters (4n+1)", expected="length not 4n+1",
+                                actual=len(data))
         if data[-1] not in _CANONICAL_LAST[rest]:
-            raise JwtParseError(f"{what}: not canonical base64url (the last character "
-                                "carries non-zero unused bits)", expected="canonical base64url",
-                                actual=chr(data[-1]))
+            raise JwtParseError(f"{what}: expected canonical base64url, got a last character "
+                                f"{chr(data[-1])!r} with non-zero unused bits",
+                                expected="canonical base64url", actual=chr(data[-1]))
         return binascii.a2b_base64(data.translate(_TO_STANDARD) + _PADDING[rest])
     return binascii.a2b_base64(data.translate(_TO_STANDARD))
 
@@ -177,7 +178,7 @@ def _structure_error(raw: bytes, parts: list[bytes]) -> JwtParseError:
     for name, part in zip(_PART_NAMES, parts, strict=True):
         if part.translate(None, _ALPHABET):
             return _bad_characters(part, name)
-    return JwtParseError("token: not a compact JWS")  # unreachable: kept for safety
+    return JwtParseError("token: expected a compact JWS, got something else")  # unreachable
 
 
 def _too_long(length: int) -> JwtParseError:

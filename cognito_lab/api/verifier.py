@@ -17,8 +17,8 @@ Nothing in the payload is trusted before step 4 passes.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timezone
 from math import isfinite
 from typing import Any
 
@@ -64,9 +64,16 @@ CustomCheck = Callable[[dict[str, Any]], Any]
 
 def _when(seconds: float) -> str:
     try:
-        return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
     except (OverflowError, OSError, ValueError):
         return "out of range"
+
+
+def _span(later: float, earlier: float) -> str:
+    try:
+        return f"{later - earlier:.0f} s"
+    except OverflowError:  # claims may hold integers with hundreds of digits
+        return "ages"
 
 
 def _string_set(value: str | Iterable[str] | None, name: str) -> frozenset[str] | None:
@@ -240,21 +247,21 @@ class CognitoJwtVerifier:
         if int(exp) <= now - grace:  # whole seconds, as PyJWT does
             raise JwtExpiredError(
                 f"exp: expected a time after now ({_when(now)}, grace {grace} s), got "
-                f"{exp} ({_when(exp)}, {now - exp:.0f} s ago)",
+                f"{shown(exp)} ({_when(exp)}, {_span(now, exp)} ago)",
                 claim="exp", expected=f"> {now - grace}", actual=exp)
         if "nbf" in payload:
             nbf = _number(payload, "nbf", JwtNotBeforeError)
             if nbf > now + grace:
                 raise JwtNotBeforeError(
                     f"nbf: expected a time not after now ({_when(now)}, grace {grace} s), "
-                    f"got {nbf} ({_when(nbf)}, {nbf - now:.0f} s ahead)",
+                    f"got {shown(nbf)} ({_when(nbf)}, {_span(nbf, now)} ahead)",
                     claim="nbf", expected=f"<= {now + grace}", actual=nbf)
         if "iat" in payload:
             iat = _number(payload, "iat", JwtInvalidIssuedAtError)
             if iat > now + grace:
                 raise JwtInvalidIssuedAtError(
                     f"iat: expected a time not after now ({_when(now)}, grace {grace} s), "
-                    f"got {iat} ({_when(iat)}, {iat - now:.0f} s ahead)",
+                    f"got {shown(iat)} ({_when(iat)}, {_span(iat, now)} ahead)",
                     claim="iat", expected=f"<= {now + grace}", actual=iat)
         for claim in ("sub", "jti"):
             if claim in payload and type(payload[claim]) is not str:

@@ -8,15 +8,19 @@ WSGI dispatcher that serves it. Handler modules register themselves on import (s
 from __future__ import annotations
 
 import threading
-from typing import Any
 
 from ..clock import Clock
+from .challenges import ChallengeStore
+from .codes import CodeBook
 from .directory import Directory
 from .keys import KeyStore
 from .mailbox import Mailbox
 from .moto_gateway import MotoGateway
+from .passwords import PasswordVault
 from .sessions import SessionStore
 from .tokens import TokenService, issuer_url
+from .totp import TotpRegistry
+from .triggers import Triggers
 
 
 class Emulator:
@@ -36,7 +40,12 @@ class Emulator:
         self.sessions = SessionStore()
         self.tokens = TokenService(region, self.keys, clock, self.sessions)
         self.mailbox = Mailbox(clock)
-        self.triggers: dict[str, Any] = {}
+        self.passwords = PasswordVault(clock)      # salts + SRP verifiers, never passwords
+        self.codes = CodeBook(clock)               # confirmation, reset, verification codes
+        self.totp = TotpRegistry()                 # software-token MFA secrets
+        self.challenges = ChallengeStore(clock)    # sign-ins waiting for a challenge answer
+        self.triggers = Triggers(self)             # Lambda triggers played by Python functions
+        self.tokens.pre_token_generation = self.triggers.pre_token_generation
         self.base_url = ""            # set once the server knows its port
         self.url_map = url_map()
         self.app = Dispatcher(self)
@@ -45,13 +54,17 @@ class Emulator:
 
     def call(self, service: str, operation: str, params: dict) -> dict:
         """Run one API operation in-process, through the fidelity layer (as the hosted UI
-        and identity pools do: they are clients of the user pools API too)."""
+        and identity pools do: they are clients of the user pools API too).
+
+        Such calls are Cognito's own pages talking to itself, so the app-client rules of
+        the public API (ExplicitAuthFlows, SECRET_HASH) don't apply to them, as on AWS;
+        everything else (passwords, challenges, MFA, triggers) does."""
         from .operations import HANDLERS, Call
 
         handler = HANDLERS.get((service, operation))
         if handler is None:
             return self.moto.call(service, operation, params)
-        return handler(Call(self, service, operation, params))
+        return handler(Call(self, service, operation, params, internal=True))
 
     def issuer(self, pool_id: str) -> str:
         return issuer_url(self.region, pool_id)

@@ -57,6 +57,16 @@ class ClientSettings:
     def prevent_user_existence_errors(self) -> bool:
         return self.raw.get("PreventUserExistenceErrors") == "ENABLED"
 
+    @property
+    def auth_session_seconds(self) -> int:
+        """How long a sign-in may wait for a challenge answer (AuthSessionValidity, minutes)."""
+        return 60 * int(self.raw.get("AuthSessionValidity") or 3)
+
+    @property
+    def write_attributes(self) -> list[str] | None:
+        """Attributes this client may write; None means all of them (AWS's default)."""
+        return self.raw.get("WriteAttributes") or None
+
 
 @dataclass(frozen=True)
 class User:
@@ -103,6 +113,25 @@ class Directory:
             if any(c["ClientId"] == client_id for c in clients.get("UserPoolClients", [])):
                 return pool["Id"]
         return None
+
+    def find_user(self, pool_id: str, username: object) -> User | None:
+        """The user a sign-in names (username or email/phone alias), or None."""
+        from .errors import CognitoError
+
+        if not isinstance(username, str) or not username:
+            return None
+        try:
+            return self.user(pool_id, username)
+        except CognitoError as error:
+            if error.code == "UserNotFoundException":
+                return None
+            raise
+
+    def mfa_configuration(self, pool_id: str) -> tuple[str, bool]:
+        """The pool's MfaConfiguration ("OFF", "ON", "OPTIONAL") and whether TOTP is on."""
+        raw = self.moto.idp("GetUserPoolMfaConfig", UserPoolId=pool_id)
+        totp = bool((raw.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled"))
+        return raw.get("MfaConfiguration") or "OFF", totp
 
     def user(self, pool_id: str, username: str) -> User:
         raw = self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)

@@ -41,7 +41,9 @@ def moto_wsgi_app() -> Any:
                 create_backend_app,
             )
 
-            _app = DomainDispatcherApplication(create_backend_app)
+            from .identity.iam_gate import IamGate  # IAM enforcement for labs that opt in
+
+            _app = IamGate(DomainDispatcherApplication(create_backend_app))
         return _app
 
 
@@ -55,6 +57,11 @@ class MotoGateway:
         self.region = region
         self._access_key = access_key
         self._client = Client(moto_wsgi_app())
+
+    @property
+    def access_key(self) -> str:
+        """The lab's own access key id (moto's IAM engine treats it as the account root)."""
+        return self._access_key
 
     def _headers(self, service: str, operation: str) -> dict[str, str]:
         return {

@@ -26,6 +26,7 @@ class Call:
     service: str
     operation: str
     params: dict
+    internal: bool = False   # an in-process call (Emulator.call): the managed login pages
 
     def forward(self, params: dict | None = None, operation: str | None = None) -> dict:
         """Send this request (or a changed copy) on to moto and return moto's answer."""

@@ -1,58 +1,192 @@
 """API operations a user calls with their own access token (GetUser, ChangePassword, ...).
 
-Cognito accepts the token only if it is the pool's, unexpired, not revoked or signed out,
-belongs to an enabled user, and carries the ``aws.cognito.signin.user.admin`` scope.
-Having checked that, the emulator hands moto the moto token of the same session, so
-moto does the directory work.
+AWS, "Authorizing user pools API operations with tokens": Cognito accepts an access token
+only if it is the pool's, unexpired, not revoked (RevokeToken) or signed out
+(GlobalSignOut), belongs to a user who still exists and is enabled, and carries the
+``aws.cognito.signin.user.admin`` scope. moto looks tokens up in its own table and takes
+expired ones. The lab checks the token itself (``tokens.read``) and then does the
+directory work through moto's admin operations, so no moto token is needed.
 """
 
 from __future__ import annotations
 
-from .errors import not_authorized
+from .attributes import as_dict, check_attributes, schema_of
+from .auth import password_is_right
+from .delivery import send_code
+from .directory import User
+from .errors import CognitoError, invalid_parameter, not_authorized
 from .operations import Call, operation
+from .passwords import PasswordPolicy
+from .sessions import Session
 from .tokens import ADMIN_SCOPE
+from .user_existence import incorrect_username_or_password
 
-TOKEN_OPERATIONS = (
-    "GetUser", "UpdateUserAttributes", "DeleteUserAttributes", "DeleteUser",
-    "ChangePassword", "GetUserAttributeVerificationCode", "VerifyUserAttribute",
-    "SetUserMFAPreference", "SetUserSettings", "ListDevices", "GetDevice", "ForgetDevice",
-    "ConfirmDevice", "UpdateDeviceStatus", "AssociateSoftwareToken", "VerifySoftwareToken",
-)
+VERIFIABLE = ("email", "phone_number")
 
 
-def checked_session(call: Call):  # noqa: ANN201
-    """The session behind the call's AccessToken, after every check Cognito makes."""
+def checked_session(call: Call) -> tuple[Session, User]:
+    """The session and user behind the call's AccessToken, after every check Cognito makes."""
     emulator = call.emulator
     claims, session = emulator.tokens.read(call.param("AccessToken", ""), "access")
-    if ADMIN_SCOPE not in claims.get("scope", "").split():
+    if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
         raise not_authorized("Access Token does not have required scopes")
-    user = emulator.directory.user(session.pool_id, session.username or "")
+    user = emulator.directory.find_user(session.pool_id, session.username)
+    if user is None:
+        raise not_authorized("User does not exist.")
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    return session
+    return session, user
 
 
-def forward_as_moto(call: Call, session) -> dict:  # noqa: ANN001
-    if not session.moto_access_token:
-        raise not_authorized("Invalid Access Token")
-    return call.forward({**call.params, "AccessToken": session.moto_access_token})
+def mfa_view(call: Call, pool_id: str, user: User) -> dict:
+    """PreferredMfaSetting / UserMFASettingList as the lab's TOTP registry knows them."""
+    token = call.emulator.totp.token(pool_id, user.username)
+    view: dict = {"MFAOptions": []}
+    if token.secret is not None and token.enabled:
+        view["UserMFASettingList"] = ["SOFTWARE_TOKEN_MFA"]
+        if token.preferred:
+            view["PreferredMfaSetting"] = "SOFTWARE_TOKEN_MFA"
+    return view
 
 
-@operation("cognito-idp", *TOKEN_OPERATIONS)
-def with_access_token(call: Call) -> dict:
-    if "AccessToken" not in call.params and call.operation in (
-            "AssociateSoftwareToken", "VerifySoftwareToken"):
-        return call.forward()      # the Session-based variant during MFA_SETUP
-    return forward_as_moto(call, checked_session(call))
+def update_attributes(call: Call, pool_id: str, user: User, changes: dict[str, str]) -> list:
+    """Write attributes; a changed email or phone number becomes unverified and gets a code
+    (AWS, UpdateUserAttributes: "Amazon Cognito sends a verification message")."""
+    emulator = call.emulator
+    pool = emulator.directory.pool(pool_id)
+    auto = pool.get("AutoVerifiedAttributes") or []
+    to_verify = [name for name in VERIFIABLE
+                 if name in changes and changes[name] != user.attributes.get(name)
+                 and name in auto and f"{name}_verified" not in changes]
+    writes = {**changes, **{f"{name}_verified": "false" for name in to_verify}}
+    emulator.moto.idp("AdminUpdateUserAttributes", UserPoolId=pool_id, Username=user.username,
+                      UserAttributes=[{"Name": k, "Value": v} for k, v in writes.items()])
+    updated = emulator.directory.user(pool_id, user.username)
+    details = []
+    for name in to_verify:
+        code = emulator.codes.issue(pool_id, user.username, "attribute_verification",
+                                    attribute=name)
+        details.append(send_code(emulator, pool, updated, name, code, "attribute_verification"))
+    return details
+
+
+@operation("cognito-idp", "GetUser")
+def get_user(call: Call) -> dict:
+    session, user = checked_session(call)
+    client = call.emulator.directory.client(session.pool_id, session.client_id)
+    readable = client.read_attributes
+    attributes = [{"Name": k, "Value": v} for k, v in user.attributes.items()
+                  if readable is None or k in readable or k == "sub"]
+    return {"Username": user.username, "UserAttributes": attributes,
+            **mfa_view(call, session.pool_id, user)}
+
+
+@operation("cognito-idp", "UpdateUserAttributes")
+def update_user_attributes(call: Call) -> dict:
+    session, user = checked_session(call)
+    changes = as_dict(call.param("UserAttributes"))
+    client = call.emulator.directory.client(session.pool_id, session.client_id)
+    writable = client.write_attributes
+    if writable is not None and any(name not in writable for name in changes):
+        raise not_authorized("A client attempted to write unauthorized attribute")
+    check_attributes(call.emulator.directory.pool(session.pool_id), changes, creating=False)
+    details = update_attributes(call, session.pool_id, user, changes)
+    return {"CodeDeliveryDetailsList": details} if details else {}
+
+
+@operation("cognito-idp", "DeleteUserAttributes")
+def delete_user_attributes(call: Call) -> dict:
+    session, user = checked_session(call)
+    names = call.param("UserAttributeNames") or []
+    schema = schema_of(call.emulator.directory.pool(session.pool_id))
+    for name in names:
+        spec = schema.get(name)
+        if spec is None:
+            raise invalid_parameter(f"user.{name}: Attribute does not exist in the schema.")
+        if name == "sub" or not spec.get("Mutable", True) or spec.get("Required"):
+            raise invalid_parameter(f"user.{name}: Attribute cannot be deleted.")
+    call.emulator.moto.idp("AdminDeleteUserAttributes", UserPoolId=session.pool_id,
+                           Username=user.username, UserAttributeNames=list(names))
+    return {}
+
+
+@operation("cognito-idp", "ChangePassword")
+def change_password(call: Call) -> dict:
+    session, user = checked_session(call)
+    emulator = call.emulator
+    previous = call.param("PreviousPassword")
+    if not isinstance(previous, str) or not password_is_right(
+            emulator, session.pool_id, user, previous, session.client_id):
+        raise incorrect_username_or_password()
+    proposed = PasswordPolicy.of_pool(emulator.directory.pool(session.pool_id)).check(
+        call.param("ProposedPassword"))
+    emulator.moto.idp("AdminSetUserPassword", UserPoolId=session.pool_id,
+                      Username=user.username, Password=proposed, Permanent=True)
+    emulator.passwords.set(session.pool_id, user.username, proposed)
+    return {}
+
+
+@operation("cognito-idp", "DeleteUser")
+def delete_user(call: Call) -> dict:
+    session, user = checked_session(call)
+    emulator = call.emulator
+    emulator.moto.idp("AdminDeleteUser", UserPoolId=session.pool_id, Username=user.username)
+    emulator.sessions.sign_out(session.pool_id, user.username, emulator.clock.now())
+    emulator.passwords.forget(session.pool_id, user.username)
+    emulator.totp.forget(session.pool_id, user.username)
+    return {}
+
+
+@operation("cognito-idp", "GetUserAttributeVerificationCode")
+def get_user_attribute_verification_code(call: Call) -> dict:
+    session, user = checked_session(call)
+    name = call.param("AttributeName")
+    if name not in VERIFIABLE:
+        raise invalid_parameter(f"{name} can't be verified: only email and phone_number are.")
+    if not user.attributes.get(name):
+        raise invalid_parameter(f"The user has no {name} to verify.")
+    emulator = call.emulator
+    code = emulator.codes.issue(session.pool_id, user.username, "attribute_verification",
+                                attribute=name)
+    pool = emulator.directory.pool(session.pool_id)
+    return {"CodeDeliveryDetails": send_code(emulator, pool, user, name, code,
+                                             "attribute_verification")}
+
+
+@operation("cognito-idp", "VerifyUserAttribute")
+def verify_user_attribute(call: Call) -> dict:
+    session, user = checked_session(call)
+    name = call.param("AttributeName")
+    if name not in VERIFIABLE:
+        raise invalid_parameter(f"{name} can't be verified: only email and phone_number are.")
+    call.emulator.codes.check(session.pool_id, user.username, "attribute_verification",
+                              call.param("Code"), attribute=name)
+    call.emulator.moto.idp("AdminUpdateUserAttributes", UserPoolId=session.pool_id,
+                           Username=user.username,
+                           UserAttributes=[{"Name": f"{name}_verified", "Value": "true"}])
+    return {}
+
+
+@operation("cognito-idp", "ListDevices", "GetDevice", "ForgetDevice", "ConfirmDevice",
+           "UpdateDeviceStatus", "SetUserSettings")
+def not_in_the_lab(call: Call) -> dict:
+    session, _ = checked_session(call)
+    pool = call.emulator.directory.pool(session.pool_id)
+    if call.operation == "ListDevices" and not pool.get("DeviceConfiguration"):
+        return {"Devices": []}      # true on AWS too: the pool doesn't remember devices
+    raise CognitoError("UnsupportedOperationException",
+                       f"The lab does not implement {call.operation} (device tracking and "
+                       "SMS settings are outside the course).")
 
 
 @operation("cognito-idp", "GlobalSignOut")
 def global_sign_out(call: Call) -> dict:
-    session = checked_session(call)
-    response = forward_as_moto(call, session)
-    call.emulator.sessions.sign_out(session.pool_id, session.username or "",
-                                    call.emulator.clock.now())
-    return response
+    session, user = checked_session(call)
+    emulator = call.emulator
+    emulator.moto.idp("AdminUserGlobalSignOut", UserPoolId=session.pool_id,
+                      Username=user.username)
+    emulator.sessions.sign_out(session.pool_id, user.username, emulator.clock.now())
+    return {}
 
 
 @operation("cognito-idp", "AdminUserGlobalSignOut")

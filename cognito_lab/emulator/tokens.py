@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..clock import Clock
@@ -47,14 +48,92 @@ class TokenSet:
         return result
 
 
+# Claims a pre token generation trigger can't add, change or suppress (AWS, "Pre token
+# generation Lambda trigger"); the lab keeps Cognito's value.
+RESERVED_CLAIMS = frozenset({
+    "acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat",
+    "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"})
+
+
+@dataclass(frozen=True)
+class ClaimsOverride:
+    """What a PreTokenGeneration (V1_0) trigger asked for.
+
+    ``add_or_override`` and ``suppress`` change the ID token (suppression wins). When the
+    response carries ``groupOverrideDetails`` (``replace_groups``), its groups replace
+    ``cognito:groups`` in both tokens and its roles replace ``cognito:roles`` /
+    ``cognito:preferred_role``; an empty or null object suppresses them.
+    """
+
+    add_or_override: dict
+    suppress: tuple[str, ...] = ()
+    replace_groups: bool = False
+    groups: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    preferred_role: str | None = None
+
+    @classmethod
+    def from_v1_response(cls, response: dict) -> ClaimsOverride | None:
+        from .errors import CognitoError
+
+        details = response.get("claimsOverrideDetails")
+        if not details:
+            return None
+        bad = CognitoError("InvalidLambdaResponseException", "Unrecognizable lambda output")
+        add = details.get("claimsToAddOrOverride") or {}
+        suppress = details.get("claimsToSuppress") or []
+        if not isinstance(add, dict) or not all(isinstance(v, str) for v in add.values()):
+            raise bad     # V1_0 claims are strings only
+        if not isinstance(suppress, list) or not all(isinstance(c, str) for c in suppress):
+            raise bad
+        replace = "groupOverrideDetails" in details
+        group_details = details.get("groupOverrideDetails") or {}
+        if not isinstance(group_details, dict):
+            raise bad
+        return cls(add_or_override=dict(add), suppress=tuple(suppress), replace_groups=replace,
+                   groups=tuple(group_details.get("groupsToOverride") or ()),
+                   roles=tuple(group_details.get("iamRolesToOverride") or ()),
+                   preferred_role=group_details.get("preferredRole"))
+
+    def apply_to_access(self, claims: dict) -> dict:
+        if self.replace_groups:
+            claims.pop("cognito:groups", None)
+            if self.groups:
+                claims["cognito:groups"] = list(self.groups)
+        return claims
+
+    def apply_to_id(self, claims: dict) -> dict:
+        self.apply_to_access(claims)
+        if self.replace_groups:
+            claims.pop("cognito:roles", None)
+            claims.pop("cognito:preferred_role", None)
+            if self.roles:
+                claims["cognito:roles"] = list(self.roles)
+            if self.preferred_role:
+                claims["cognito:preferred_role"] = self.preferred_role
+        for name, value in self.add_or_override.items():
+            if name not in RESERVED_CLAIMS:
+                claims[name] = value
+        for name in self.suppress:
+            if name not in RESERVED_CLAIMS:
+                claims.pop(name, None)
+        return claims
+
+
 class TokenService:
-    """Mints, and later recognises, the tokens of one lab."""
+    """Mints, and later recognises, the tokens of one lab.
+
+    ``pre_token_generation``, when set (the emulator sets it to its triggers), is called
+    before every set of user tokens is minted — at sign-in, in the hosted UI, at refresh —
+    and may return a :class:`ClaimsOverride`.
+    """
 
     def __init__(self, region: str, keys: KeyStore, clock: Clock, sessions: SessionStore) -> None:
         self.region = region
         self.keys = keys
         self.clock = clock
         self.sessions = sessions
+        self.pre_token_generation: Callable[..., ClaimsOverride | None] | None = None
 
     # -- minting ---------------------------------------------------------------------
     def sign(self, pool_id: str, purpose: str, claims: dict) -> str:
@@ -70,41 +149,77 @@ class TokenService:
                       scopes: list[str], nonce: str | None = None,
                       moto_access_token: str | None = None, with_refresh: bool = True,
                       with_id: bool = True, extra_claims: dict | None = None,
-                      groups_override: list[str] | None = None) -> TokenSet:
-        """Sign-in: a new session (origin_jti) and its first tokens."""
+                      groups_override: list[str] | None = None,
+                      auth_time: int | None = None, trigger_source: str | None = None,
+                      client_metadata: dict | None = None) -> TokenSet:
+        """Sign-in: a new session (origin_jti) and its first tokens.
+
+        ``auth_time`` is when the user authenticated, if earlier than now (the hosted UI
+        mints tokens when a code is redeemed, up to an hour after the sign-in it proves).
+        ``trigger_source`` names the PreTokenGeneration event ("TokenGeneration_HostedAuth"
+        unless the caller says otherwise, e.g. "TokenGeneration_Authentication").
+        """
         now = int(self.clock.now())
         session = Session(origin_jti=str(uuid.uuid4()), pool_id=pool_id,
                           client_id=client.client_id,
                           username=user.username if user else None, scopes=list(scopes),
-                          auth_time=now, moto_access_token=moto_access_token, nonce=nonce)
+                          auth_time=now if auth_time is None else int(auth_time),
+                          moto_access_token=moto_access_token, nonce=nonce)
         self.sessions.add(session)
         refresh = None
         if with_refresh and user is not None:
             refresh = self.sessions.new_refresh_token(
                 session, now + client.lifetime("RefreshToken"))
+        override = self._claims_override(session, client, user, groups_override,
+                                         trigger_source or "TokenGeneration_HostedAuth",
+                                         client_metadata)
         return self._tokens(session, client, user, with_id=with_id and user is not None,
                             refresh=refresh, extra_claims=extra_claims,
-                            groups_override=groups_override)
+                            groups_override=groups_override, override=override)
 
     def refresh(self, session: Session, client: ClientSettings, user: User,
                 extra_claims: dict | None = None,
-                groups_override: list[str] | None = None) -> TokenSet:
+                groups_override: list[str] | None = None,
+                client_metadata: dict | None = None) -> TokenSet:
         """REFRESH_TOKEN_AUTH: new access and ID tokens in the same session, no new refresh."""
+        override = self._claims_override(session, client, user, groups_override,
+                                         "TokenGeneration_RefreshTokens", client_metadata)
         return self._tokens(session, client, user, with_id=True, refresh=None,
-                            extra_claims=extra_claims, groups_override=groups_override)
+                            extra_claims=extra_claims, groups_override=groups_override,
+                            override=override)
+
+    def _claims_override(self, session: Session, client: ClientSettings, user: User | None,
+                         groups_override: list[str] | None, trigger_source: str,
+                         client_metadata: dict | None) -> ClaimsOverride | None:
+        """Ask the PreTokenGeneration trigger (if any) how to change this user's tokens."""
+        if user is None or self.pre_token_generation is None:
+            return None      # client-credentials tokens get no V1_0 event
+        groups = groups_override if groups_override is not None else user.group_names
+        roles = [g["RoleArn"] for g in user.groups
+                 if g.get("RoleArn") and g["GroupName"] in groups]
+        return self.pre_token_generation(
+            pool_id=session.pool_id, client_id=client.client_id, user=user,
+            trigger_source=trigger_source, groups=list(groups), roles=roles,
+            preferred_role=roles[0] if roles else None, client_metadata=client_metadata)
 
     def _tokens(self, session: Session, client: ClientSettings, user: User | None, *,
                 with_id: bool, refresh: str | None, extra_claims: dict | None,
-                groups_override: list[str] | None) -> TokenSet:
+                groups_override: list[str] | None,
+                override: ClaimsOverride | None = None) -> TokenSet:
         now = int(self.clock.now())
         access_life = client.lifetime("AccessToken")
         event_id = str(uuid.uuid4()) if user else None
-        access = self.sign(session.pool_id, "access", self.access_claims(
-            session, user, now, access_life, event_id, groups_override))
+        access_claims = self.access_claims(session, user, now, access_life, event_id,
+                                           groups_override)
+        if override is not None:
+            override.apply_to_access(access_claims)
+        access = self.sign(session.pool_id, "access", access_claims)
         id_token = None
         if with_id and user is not None:
             claims = self.id_claims(session, client, user, now, event_id, groups_override)
             claims.update(extra_claims or {})
+            if override is not None:
+                override.apply_to_id(claims)
             id_token = self.sign(session.pool_id, "id", claims)
         return TokenSet(access, id_token, refresh, access_life, session)
 
@@ -163,7 +278,7 @@ class TokenService:
         return claims
 
     # -- recognising -------------------------------------------------------------------
-    def read(self, token: str, token_use: str = "access") -> tuple[dict, Session]:
+    def read(self, token: str, token_use: str = "access") -> tuple[dict, Session]:  # noqa: S107
         """Check a token the way Cognito's own APIs do; return its claims and session.
 
         Raises NotAuthorizedException with AWS's messages for a token that is malformed,

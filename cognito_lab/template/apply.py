@@ -154,7 +154,7 @@ def _check(logical_id: str, resource: Any) -> tuple[str, dict]:
 
 def apply_template(template: dict, ctx: Context) -> dict[str, Created]:
     """Create every resource; return logical id -> Created, in creation order."""
-    from . import resources  # noqa: F401  (registers the resource types)
+    from . import iam_resources, resources  # noqa: F401  (registers the resource types)
 
     for name, spec in (template.get("Parameters") or {}).items():
         ctx.parameters.setdefault(name, (spec or {}).get("Default"))

@@ -161,6 +161,11 @@ def sign(claims: dict[str, Any], key: KeyPair, headers: dict[str, Any] | None = 
                       headers={"kid": key.kid, **(headers or {})})
 
 
+def sign_any(claims: dict[str, Any], key: KeyPair, **header: Any) -> str:
+    """Like :func:`sign` but for payloads PyJWT refuses to encode (e.g. a non-string iss)."""
+    return forge({"alg": "RS256", "kid": key.kid, "typ": "JWT", **header}, claims, key=key)
+
+
 def rs256_signature(signing_input: bytes, key: KeyPair) -> bytes:
     return key.private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
 

@@ -1,0 +1,131 @@
+"""CreateUserPoolClient / UpdateUserPoolClient: the app-client settings Cognito refuses.
+
+AWS, CreateUserPoolClient (API reference) and "Application-specific settings with app
+clients":
+
+- ExplicitAuthFlows: AWS's values only, legacy ones never mixed with ALLOW_ ones;
+- token validity: access and ID tokens 5 minutes to 1 day, refresh tokens 1 hour to
+  10 years, in the client's TokenValidityUnits (defaults: hours, hours, days) —
+  "Invalid range for token validity.";
+- callback and sign-out URLs: absolute, no fragment, HTTPS except http://localhost,
+  http://127.0.0.1 and http://[::1]; app schemes such as myapp://callback are allowed;
+  DefaultRedirectURI must be one of the CallbackURLs;
+- OAuth: client_credentials "can not be selected along with code flow or implicit flow",
+  needs a client secret, and every OAuth flow needs AllowedOAuthFlowsUserPoolClient and
+  at least one scope.
+
+moto accepts all of it (even ExplicitAuthFlows ["ALLOW_FOO"]). UpdateUserPoolClient is
+checked on the settings the client would end up with.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .directory import DEFAULT_UNITS, DEFAULT_VALIDITY, UNIT_SECONDS, VALIDITY_FIELD
+from .errors import CognitoError, invalid_parameter
+from .flows import enum_error, validate_explicit_auth_flows
+from .operations import Call, operation
+
+BOUNDS = {"AccessToken": (300, 86400), "IdToken": (300, 86400),
+          "RefreshToken": (3600, 3650 * 86400)}
+OAUTH_FLOWS = ("code", "implicit", "client_credentials")
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+def check_token_validity(settings: dict) -> None:
+    units = {**DEFAULT_UNITS, **(settings.get("TokenValidityUnits") or {})}
+    for token, unit in units.items():
+        if unit not in UNIT_SECONDS:
+            raise enum_error(unit, f"tokenValidityUnits.{token[0].lower()}{token[1:]}",
+                             tuple(UNIT_SECONDS))
+    for token, (low, high) in BOUNDS.items():
+        value = settings.get(VALIDITY_FIELD[token])
+        if value is None or (token == "RefreshToken" and value == 0):
+            value = DEFAULT_VALIDITY[token]     # 0 means "the default" for refresh tokens
+            unit_seconds = UNIT_SECONDS[DEFAULT_UNITS[token]]
+        else:
+            unit_seconds = UNIT_SECONDS[units[token]]
+        if not isinstance(value, int) or not low <= value * unit_seconds <= high:
+            raise invalid_parameter("Invalid range for token validity.")
+
+
+def url_problem(url: object) -> str | None:
+    """Why Cognito would refuse ``url`` as a callback or sign-out URL (None if it wouldn't)."""
+    if not isinstance(url, str) or not url:
+        return "is empty"
+    parts = urlsplit(url)
+    if not parts.scheme or not (parts.netloc or parts.path):
+        return "is not an absolute URI"
+    if parts.fragment or url.endswith("#"):
+        return "must not include a fragment component"
+    if parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK:
+        return "must use HTTPS (http is allowed only for localhost, 127.0.0.1 and [::1])"
+    if parts.scheme in ("http", "https") and not parts.hostname:
+        return "has no host"
+    if parts.scheme.lower() == "javascript":
+        return "is not a URL a browser can be sent to"
+    return None
+
+
+def check_urls(settings: dict) -> None:
+    for field in ("CallbackURLs", "LogoutURLs"):
+        for url in settings.get(field) or []:
+            problem = url_problem(url)
+            if problem:
+                raise invalid_parameter(f"{field} {url!r} {problem}.")
+    default = settings.get("DefaultRedirectURI")
+    if default:
+        problem = url_problem(default)
+        if problem:
+            raise invalid_parameter(f"DefaultRedirectURI {default!r} {problem}.")
+        if default not in (settings.get("CallbackURLs") or []):
+            raise invalid_parameter("DefaultRedirectURI must be one of the CallbackURLs.")
+
+
+def check_oauth(settings: dict, has_secret: bool) -> None:
+    flows = settings.get("AllowedOAuthFlows") or []
+    scopes = settings.get("AllowedOAuthScopes") or []
+    for flow in flows:
+        if flow not in OAUTH_FLOWS:
+            raise enum_error(flow, "allowedOAuthFlows", OAUTH_FLOWS)
+    if (flows or scopes) and not settings.get("AllowedOAuthFlowsUserPoolClient"):
+        raise invalid_parameter("AllowedOAuthFlowsUserPoolClient must be true to use "
+                                "AllowedOAuthFlows and AllowedOAuthScopes.")
+    if "client_credentials" in flows and ({"code", "implicit"} & set(flows)):
+        raise CognitoError("InvalidOAuthFlowException",
+                           "client_credentials flow can not be selected along with code flow "
+                           "or implicit flow.")
+    if "client_credentials" in flows and not has_secret:
+        raise CognitoError("InvalidOAuthFlowException",
+                           "client_credentials flow can not be selected if client does not "
+                           "have a client secret.")
+    if flows and not scopes:
+        raise invalid_parameter("AllowedOAuthScopes must name at least one scope when "
+                                "AllowedOAuthFlows are set.")
+    if settings.get("AllowedOAuthFlowsUserPoolClient") and not flows and scopes:
+        raise invalid_parameter("AllowedOAuthFlows must name at least one flow when "
+                                "AllowedOAuthScopes are set.")
+
+
+def check_client_settings(settings: dict, *, has_secret: bool) -> None:
+    validate_explicit_auth_flows(settings.get("ExplicitAuthFlows"))
+    if settings.get("PreventUserExistenceErrors") not in (None, "ENABLED", "LEGACY"):
+        raise enum_error(settings["PreventUserExistenceErrors"], "preventUserExistenceErrors",
+                         ("LEGACY", "ENABLED"))
+    check_token_validity(settings)
+    check_urls(settings)
+    check_oauth(settings, has_secret)
+
+
+@operation("cognito-idp", "CreateUserPoolClient")
+def create_user_pool_client(call: Call) -> dict:
+    check_client_settings(call.params, has_secret=bool(call.param("GenerateSecret")))
+    return call.forward()
+
+
+@operation("cognito-idp", "UpdateUserPoolClient")
+def update_user_pool_client(call: Call) -> dict:
+    current = call.emulator.directory.client(call.param("UserPoolId"), call.param("ClientId"))
+    check_client_settings({**current.raw, **call.params}, has_secret=current.secret is not None)
+    return call.forward()

@@ -1,0 +1,62 @@
+"""The hosted UI's sign-in session: the ``cognito`` cookie on the user pool domain.
+
+AWS (knowledge center, "logout endpoint and GlobalSignOut API"): after a sign-in through
+the hosted endpoints, Cognito keeps a cookie named ``cognito`` on its domain, valid for one
+hour; reusing the session resets it to one hour; ``/logout`` clears it. While it lives,
+``/oauth2/authorize`` signs the user in without asking for a password. GlobalSignOut does
+not clear it (API reference, GlobalSignOut).
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+
+COOKIE_NAME = "cognito"
+SESSION_SECONDS = 3600
+
+
+@dataclass
+class BrowserSession:
+    session_id: str
+    pool_id: str
+    username: str          # Cognito's internal username (the sub in this pool)
+    auth_time: int
+    expires_at: float
+
+
+class BrowserSessionStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sessions: dict[str, BrowserSession] = {}
+
+    def start(self, *, pool_id: str, username: str, now: float) -> BrowserSession:
+        session = BrowserSession(session_id=secrets.token_urlsafe(32), pool_id=pool_id,
+                                 username=username, auth_time=int(now),
+                                 expires_at=now + SESSION_SECONDS)
+        with self._lock:
+            self._sessions[session.session_id] = session
+        return session
+
+    def find(self, session_id: str | None, pool_id: str, now: float) -> BrowserSession | None:
+        """The live session named by the cookie, if it belongs to this pool."""
+        if not session_id:
+            return None
+        with self._lock:
+            session = self._sessions.get(session_id)
+            if session is None or session.pool_id != pool_id:
+                return None
+            if session.expires_at <= now:
+                del self._sessions[session_id]
+                return None
+            return session
+
+    def extend(self, session: BrowserSession, now: float) -> None:
+        """Reusing the session resets its validity to one hour."""
+        with self._lock:
+            session.expires_at = now + SESSION_SECONDS
+
+    def end(self, session_id: str | None) -> None:
+        with self._lock:
+            self._sessions.pop(session_id or "", None)

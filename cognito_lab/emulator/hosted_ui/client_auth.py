@@ -1,0 +1,56 @@
+"""Who is calling the token and revocation endpoints (RFC 6749 §2.3, §3.2.1).
+
+- ``client_secret_basic``: ``Authorization: Basic base64(client_id:client_secret)``;
+- ``client_secret_post``: ``client_id`` and ``client_secret`` in the form body;
+- a public client (no secret) names itself with ``client_id`` in the body and sends no secret.
+A client must use one method only (RFC 6749 §2.3: "MUST NOT use more than one"). A client
+with a secret must present it; a client without one must not present any.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING
+
+from werkzeug.wrappers import Request
+
+from .app_clients import OAuthApp, find_app
+from .errors import OAuthError
+
+if TYPE_CHECKING:
+    from .. import Emulator
+
+
+def authenticate(emulator: Emulator, request: Request, *, status: int = 400) -> OAuthApp:
+    """The authenticated app client, or OAuthError invalid_client / invalid_request.
+
+    ``status`` is the HTTP status of invalid_client: Cognito's token endpoint answers 400,
+    its revocation endpoint 401 (AWS "Token endpoint", "Revoke endpoint").
+    """
+    header = request.headers.get("Authorization")
+    form_id = request.form.get("client_id")
+    form_secret = request.form.get("client_secret")
+    if header is not None:
+        basic = request.authorization
+        if basic is None or basic.type != "basic" or basic.username is None:
+            raise OAuthError("invalid_client", "the Authorization header is not HTTP Basic "
+                             "client authentication", status)
+        if form_secret is not None:
+            raise OAuthError("invalid_request", "the client authenticated twice (Basic header "
+                             "and client_secret in the body)")
+        client_id, secret = basic.username, basic.password
+        if form_id is not None and form_id != client_id:
+            raise OAuthError("invalid_client",
+                             "client_id in the body differs from the Basic header's", status)
+    else:
+        client_id, secret = form_id, form_secret
+    app = find_app(emulator, client_id)
+    if app is None:
+        raise OAuthError("invalid_client", "no app client has this client_id", status)
+    if app.secret:
+        if not secret or not hmac.compare_digest(secret.encode(), app.secret.encode()):
+            raise OAuthError("invalid_client", "the client secret is missing or wrong", status)
+    elif secret:
+        raise OAuthError("invalid_client", "this app client has no secret, yet one was sent",
+                         status)
+    return app

@@ -1,0 +1,320 @@
+"""Lambda triggers, played by Python functions.
+
+A user pool names Lambda functions in its LambdaConfig; Cognito invokes them at set points
+with an event and acts on the event's ``response``. AWS, "Customizing user pool workflows
+with Lambda triggers": every event has ``version``, ``triggerSource``, ``region``,
+``userPoolId``, ``userName``, ``callerContext {awsSdkVersion, clientId}``, ``request`` and
+``response``; the function returns the event. If it raises, the API call fails with
+UserLambdaValidationException "<Trigger> failed with error <message>."; if it returns
+something that is not an event, InvalidLambdaResponseException.
+
+In the lab a trigger is a Python function ``fn(event, context)`` (or ``fn(event)``) bound
+to a Lambda ARN. ``lab.triggers.attach("PreSignUp", fn)`` binds ``fn`` to a made-up ARN of
+the lab's account and writes that ARN into the pool's LambdaConfig, exactly where a real
+ARN would go; an ARN already in LambdaConfig (from UpdateUserPool or the template) is
+bound with ``lab.triggers.bind(arn, fn)``. moto stores LambdaConfig and invokes nothing.
+
+The lab runs PreSignUp, PostConfirmation, PreAuthentication, PostAuthentication and
+PreTokenGeneration (V1_0 events); it refuses to attach the others rather than silently
+never call them.
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import inspect
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import CognitoError
+
+if TYPE_CHECKING:
+    from . import Emulator
+    from .directory import User
+    from .tokens import ClaimsOverride
+
+RUN_BY_THE_LAB = ("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication",
+                  "PreTokenGeneration")
+NOT_RUN = ("CustomMessage", "DefineAuthChallenge", "CreateAuthChallenge",
+           "VerifyAuthChallengeResponse", "UserMigration", "CustomSMSSender",
+           "CustomEmailSender")
+SDK_VERSION = "aws-sdk-unknown-unknown"
+
+Trigger = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One call of a trigger, kept for inspection (``lab.triggers.invocations``)."""
+
+    pool_id: str
+    trigger: str
+    trigger_source: str
+    arn: str
+    event: dict
+    result: dict | None
+    error: str | None
+
+
+class LambdaContext:
+    """The ``context`` a Lambda function receives (the parts functions commonly read)."""
+
+    def __init__(self, arn: str) -> None:
+        self.invoked_function_arn = arn
+        self.function_name = arn.rsplit(":", 1)[-1]
+        self.function_version = "$LATEST"
+        self.memory_limit_in_mb = 128
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{self.function_name}"
+        self.log_stream_name = "cognito-lab"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 5000     # Cognito gives triggers 5 seconds
+
+
+def _call(fn: Trigger, event: dict, context: LambdaContext) -> Any:
+    try:
+        takes_context = len(inspect.signature(fn).parameters) >= 2
+    except (TypeError, ValueError):
+        takes_context = True
+    return fn(event, context) if takes_context else fn(event)
+
+
+class Triggers:
+    """Bindings of ARNs to Python functions, and the invocation of triggers, for one lab."""
+
+    def __init__(self, emulator: Emulator) -> None:
+        self._emulator = emulator
+        self._lock = threading.Lock()
+        self._functions: dict[str, Trigger] = {}
+        self._invocations: list[Invocation] = []
+
+    # -- binding ----------------------------------------------------------------------
+    def function_arn(self, name: str) -> str:
+        """A well-formed Lambda ARN in the lab's account and region."""
+        return f"arn:aws:lambda:{self._emulator.region}:{self._emulator.account_id}:function:{name}"
+
+    def bind(self, arn: str, fn: Trigger) -> str:
+        if not callable(fn):
+            raise TypeError(f"a trigger must be a function taking (event, context), not {fn!r}")
+        if not isinstance(arn, str) or not arn.startswith("arn:aws:lambda:"):
+            raise ValueError(f"not a Lambda function ARN: {arn!r}")
+        with self._lock:
+            self._functions[arn] = fn
+        return arn
+
+    def unbind(self, arn: str) -> None:
+        with self._lock:
+            self._functions.pop(arn, None)
+
+    def attach(self, pool_id: str, trigger: str, fn: Trigger, *, name: str | None = None) -> str:
+        """Bind ``fn`` and set it as the pool's ``trigger`` in LambdaConfig; return the ARN."""
+        from .pool_settings import change_pool
+
+        self._check_name(trigger)
+        arn = self.bind(self.function_arn(name or f"cognito-lab-{trigger}"), fn)
+        config = dict(self.lambda_config(pool_id))
+        config[trigger] = arn
+        if trigger == "PreTokenGeneration":
+            config.pop("PreTokenGenerationConfig", None)
+        change_pool(self._emulator, pool_id, LambdaConfig=config)
+        return arn
+
+    def detach(self, pool_id: str, trigger: str) -> None:
+        from .pool_settings import change_pool
+
+        config = dict(self.lambda_config(pool_id))
+        arn = config.pop(trigger, None)
+        if trigger == "PreTokenGeneration":
+            config.pop("PreTokenGenerationConfig", None)
+        change_pool(self._emulator, pool_id, LambdaConfig=config)
+        if arn:
+            self.unbind(arn)
+
+    @staticmethod
+    def _check_name(trigger: str) -> None:
+        if trigger in NOT_RUN:
+            raise ValueError(f"the lab does not run {trigger} triggers (it runs "
+                             f"{', '.join(RUN_BY_THE_LAB)}); on AWS {trigger} would be called")
+        if trigger not in RUN_BY_THE_LAB:
+            raise ValueError(f"{trigger!r} is not a user pool trigger; choose one of "
+                             f"{', '.join(RUN_BY_THE_LAB)}")
+
+    def lambda_config(self, pool_id: str) -> dict:
+        return self._emulator.directory.pool(pool_id).get("LambdaConfig") or {}
+
+    def arn_for(self, pool_id: str, trigger: str, config: dict | None = None) -> str | None:
+        config = self.lambda_config(pool_id) if config is None else config
+        if trigger == "PreTokenGeneration" and config.get("PreTokenGenerationConfig"):
+            versioned = config["PreTokenGenerationConfig"]
+            if versioned.get("LambdaVersion", "V1_0") != "V1_0":
+                raise CognitoError("UnexpectedLambdaException",
+                                   f"the lab runs V1_0 pre token generation events only, not "
+                                   f"{versioned.get('LambdaVersion')}")
+            return versioned.get("LambdaArn")
+        return config.get(trigger)
+
+    # -- invoking ---------------------------------------------------------------------
+    @property
+    def invocations(self) -> list[Invocation]:
+        with self._lock:
+            return list(self._invocations)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._invocations.clear()
+
+    def run(self, pool_id: str, trigger: str, trigger_source: str, *, user_name: str,
+            client_id: str | None, request: dict, pool: dict | None = None) -> dict | None:
+        """Invoke the pool's ``trigger`` if it has one; return the event's ``response``.
+
+        ``pool``: the pool's DescribeUserPool answer, if the caller has it at hand."""
+        config = None if pool is None else (pool.get("LambdaConfig") or {})
+        arn = self.arn_for(pool_id, trigger, config)
+        if not arn:
+            return None
+        with self._lock:
+            fn = self._functions.get(arn)
+        if fn is None:
+            raise CognitoError("UnexpectedLambdaException",
+                               f"{trigger} is set to {arn}, but no Python function is bound "
+                               "to that ARN in the lab: lab.triggers.bind(arn, fn)")
+        event = {"version": "1", "triggerSource": trigger_source,
+                 "region": self._emulator.region, "userPoolId": pool_id,
+                 "userName": user_name,
+                 "callerContext": {"awsSdkVersion": SDK_VERSION, "clientId": client_id},
+                 "request": request, "response": {}}
+        sent = copy.deepcopy(event)
+        try:
+            returned = _call(fn, copy.deepcopy(event), LambdaContext(arn))
+        except Exception as exc:  # the function failed: so does the API call
+            self._record(pool_id, trigger, trigger_source, arn, sent, None, repr(exc))
+            raise CognitoError("UserLambdaValidationException",
+                               f"{trigger} failed with error {exc}.") from exc
+        if not isinstance(returned, dict) or not isinstance(returned.get("response", {}), dict):
+            self._record(pool_id, trigger, trigger_source, arn, sent, None,
+                         f"returned {type(returned).__name__}, not the event")
+            raise CognitoError("InvalidLambdaResponseException", "Unrecognizable lambda output")
+        self._record(pool_id, trigger, trigger_source, arn, sent, returned, None)
+        return returned.get("response") or {}
+
+    def _record(self, *args: Any) -> None:
+        with self._lock:
+            self._invocations.append(Invocation(*args))
+
+    # -- the triggers the lab runs -------------------------------------------------------
+    def pre_sign_up(self, pool_id: str, source: str, user_name: str, client_id: str | None,
+                    attributes: dict, validation_data: dict | None,
+                    client_metadata: dict | None, pool: dict | None = None) -> dict:
+        return self.run(pool_id, "PreSignUp", source, user_name=user_name, client_id=client_id,
+                        request={"userAttributes": dict(attributes),
+                                 "validationData": dict(validation_data or {}) or None,
+                                 "clientMetadata": dict(client_metadata or {}) or None},
+                        pool=pool) or {}
+
+    def post_confirmation(self, pool_id: str, source: str, user: User, client_id: str | None,
+                          client_metadata: dict | None = None) -> None:
+        self.run(pool_id, "PostConfirmation", source, user_name=user.username,
+                 client_id=client_id,
+                 request={"userAttributes": _event_attributes(user),
+                          "clientMetadata": dict(client_metadata or {}) or None})
+
+    def pre_authentication(self, pool_id: str, user: User, client_id: str,
+                           validation_data: dict | None = None) -> None:
+        self.run(pool_id, "PreAuthentication", "PreAuthentication_Authentication",
+                 user_name=user.username, client_id=client_id,
+                 request={"userAttributes": _event_attributes(user),
+                          "validationData": dict(validation_data or {}) or None,
+                          "userNotFound": False})
+
+    def post_authentication(self, pool_id: str, user: User, client_id: str,
+                            client_metadata: dict | None = None) -> None:
+        self.run(pool_id, "PostAuthentication", "PostAuthentication_Authentication",
+                 user_name=user.username, client_id=client_id,
+                 request={"userAttributes": _event_attributes(user), "newDeviceUsed": False,
+                          "clientMetadata": dict(client_metadata or {}) or None})
+
+    def pre_token_generation(self, *, pool_id: str, client_id: str, user: User,
+                             trigger_source: str, groups: list[str], roles: list[str],
+                             preferred_role: str | None,
+                             client_metadata: dict | None = None) -> ClaimsOverride | None:
+        """The TokenService's hook: run PreTokenGeneration (V1_0) and read its overrides."""
+        from .tokens import ClaimsOverride
+
+        response = self.run(
+            pool_id, "PreTokenGeneration", trigger_source, user_name=user.username,
+            client_id=client_id,
+            request={"userAttributes": _event_attributes(user),
+                     "groupConfiguration": {"groupsToOverride": list(groups),
+                                            "iamRolesToOverride": list(roles),
+                                            "preferredRole": preferred_role},
+                     "clientMetadata": dict(client_metadata or {}) or None})
+        if response is None:
+            return None
+        return ClaimsOverride.from_v1_response(response)
+
+    def for_pool(self, pool_id: str) -> PoolTriggers:
+        return PoolTriggers(self, pool_id)
+
+
+def _event_attributes(user: User) -> dict:
+    attributes = dict(user.attributes)
+    attributes.setdefault("cognito:user_status", user.status)
+    return attributes
+
+
+class PoolTriggers:
+    """``lab.triggers``: the triggers of one pool (the lab's own, by default).
+
+    - ``attach("PreSignUp", fn)`` — run ``fn(event, context)`` as the pool's pre sign-up
+      trigger; returns the Lambda ARN written into LambdaConfig.
+    - ``bind(arn, fn)`` — play the Lambda function ``arn`` (already in LambdaConfig) with ``fn``.
+    - ``detach("PreSignUp")``, ``config`` (the pool's LambdaConfig),
+      ``invocations`` / ``last()`` (events sent and what came back), ``clear()``.
+    """
+
+    def __init__(self, triggers: Triggers, pool_id: str) -> None:
+        self._triggers = triggers
+        self.pool_id = pool_id
+
+    def attach(self, trigger: str, fn: Trigger, *, name: str | None = None) -> str:
+        return self._triggers.attach(self.pool_id, trigger, fn, name=name)
+
+    def detach(self, trigger: str) -> None:
+        self._triggers.detach(self.pool_id, trigger)
+
+    def bind(self, arn: str, fn: Trigger) -> str:
+        return self._triggers.bind(arn, fn)
+
+    def function_arn(self, name: str) -> str:
+        return self._triggers.function_arn(name)
+
+    @property
+    def config(self) -> dict:
+        return self._triggers.lambda_config(self.pool_id)
+
+    @property
+    def invocations(self) -> list[Invocation]:
+        return [i for i in self._triggers.invocations if i.pool_id == self.pool_id]
+
+    def last(self, trigger: str | None = None) -> Invocation:
+        found = [i for i in self.invocations if trigger is None or i.trigger == trigger]
+        if not found:
+            raise LookupError(f"no {trigger or 'trigger'} invocation yet")
+        return found[-1]
+
+    def clear(self) -> None:
+        self._triggers.clear()
+
+    def __repr__(self) -> str:
+        return f"<triggers of {self.pool_id}: {self.config or 'none'}>"
+
+    def _repr_html_(self) -> str:
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td><code>{html.escape(str(v))}</code>"
+                       "</td></tr>" for k, v in self.config.items())
+        return ("<table><tr><th>trigger</th><th>Lambda ARN</th></tr>"
+                f"{rows or '<tr><td colspan=2>(none)</td></tr>'}</table>")

@@ -1,0 +1,146 @@
+"""Checks for notebook 02 (app clients)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from botocore.exceptions import ClientError
+
+from . import Verdict, verdict
+
+PASSWORD_FLOWS = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+                  "USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
+SPA_MAX_ACCESS_SECONDS = 3600      # the AWS default; a browser token should not outlive it
+
+
+def _reference(username: str, client_id: str, client_secret: str) -> str:
+    digest = hmac.new(client_secret.encode(), (username + client_id).encode(),
+                      hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _diagnose(answer: object, username: str, client_id: str, secret: str) -> str:
+    """Name the usual mistake behind a wrong SECRET_HASH."""
+    if isinstance(answer, bytes):
+        return "It returned bytes: AWS expects a str (`.decode()` the Base64)."
+    if not isinstance(answer, str):
+        return f"It returned {type(answer).__name__}; AWS expects a Base64 str."
+    mac = lambda key, msg: hmac.new(key.encode(), msg.encode(), hashlib.sha256)  # noqa: E731
+    if answer == base64.b64encode(mac(secret, client_id + username).digest()).decode():
+        return "The message is username + client_id, in that order (you put the id first)."
+    if answer == base64.b64encode(mac(username + client_id, secret).digest()).decode():
+        return "Key and message are swapped: the client secret is the HMAC key."
+    if answer == mac(secret, username + client_id).hexdigest():
+        return "That is the hex digest: AWS wants the raw digest, Base64-encoded."
+    if answer == base64.urlsafe_b64encode(mac(secret, username + client_id).digest()).decode():
+        return "Use standard Base64 (`base64.b64encode`), not the URL-safe alphabet."
+    return "Compute Base64(HMAC-SHA256(key=client secret, message=username + client id))."
+
+
+def check_secret_hash(lab, compute: Callable[[str, str, str], str]) -> Verdict:
+    """Does ``compute(username, client_id, client_secret)`` sign a user in?"""
+    server = lab.app_clients["server"]
+    user = lab.users["alice"]
+    try:
+        answer = compute(user.username, server.client_id, server.client_secret)
+    except NotImplementedError:
+        return verdict(False, "", "Not done yet: fill in the body of `my_secret_hash`.")
+    except Exception as exc:
+        return verdict(False, "", f"`my_secret_hash` raised {type(exc).__name__}: {exc}")
+    expected = _reference(user.username, server.client_id, server.client_secret)
+    if answer != expected:
+        return verdict(False, "", "Not the SECRET_HASH Cognito expects.", details=[
+            _diagnose(answer, user.username, server.client_id, server.client_secret)])
+    idp = lab.client("cognito-idp")
+    try:
+        result = idp.initiate_auth(
+            ClientId=server.client_id, AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": user.username, "PASSWORD": user.password,
+                            "SECRET_HASH": answer})
+    except ClientError as exc:
+        error = exc.response["Error"]
+        return verdict(False, "", "The hash looks right but the sign-in failed.",
+                       details=[f"{error['Code']}: {error['Message']}"])
+    signed_in = "AuthenticationResult" in result
+    return verdict(signed_in, "Right: Cognito accepted your SECRET_HASH and signed alice in "
+                   "through the confidential `server` client.",
+                   "Cognito answered with a challenge instead of tokens.")
+
+
+def _https_or_localhost(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.fragment:
+        return False
+    if parts.scheme == "https":
+        return True
+    return parts.scheme == "http" and parts.hostname in ("localhost",)
+
+
+def _lifetime_seconds(raw: dict, token: str, default: int, default_unit: str) -> int:
+    units = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+    unit = (raw.get("TokenValidityUnits") or {}).get(token, default_unit)
+    value = raw.get(f"{token}Validity") or default
+    return int(value) * units[unit]
+
+
+def spa_client_problems(raw: dict) -> list[str]:
+    """What stops a DescribeUserPoolClient result from being a well-configured SPA client."""
+    problems = []
+    if raw.get("ClientSecret"):
+        problems.append("it has a client secret: a browser app cannot keep one (anyone can "
+                        "read it in the page's code) — create it with GenerateSecret=False")
+    flows = set(raw.get("ExplicitAuthFlows") or [])
+    if flows & PASSWORD_FLOWS:
+        problems.append(f"it allows {sorted(flows & PASSWORD_FLOWS)}: the password would "
+                        "travel to Cognito — allow ALLOW_USER_SRP_AUTH instead")
+    if "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
+        problems.append("ExplicitAuthFlows lacks ALLOW_REFRESH_TOKEN_AUTH: the app could not "
+                        "refresh tokens")
+    if raw.get("PreventUserExistenceErrors") != "ENABLED":
+        problems.append("PreventUserExistenceErrors is not ENABLED: sign-in errors would tell "
+                        "attackers which emails have accounts")
+    if not raw.get("EnableTokenRevocation", False):
+        problems.append("EnableTokenRevocation is off: sign-out could not revoke its refresh "
+                        "token")
+    oauth_flows = set(raw.get("AllowedOAuthFlows") or [])
+    if not raw.get("AllowedOAuthFlowsUserPoolClient") or oauth_flows != {"code"}:
+        problems.append(f"AllowedOAuthFlows is {sorted(oauth_flows)}: an SPA should use the "
+                        "authorization code grant (with PKCE) only — set ['code'] and "
+                        "AllowedOAuthFlowsUserPoolClient=True")
+    callbacks = raw.get("CallbackURLs") or []
+    if not callbacks:
+        problems.append("no CallbackURLs: the hosted UI would have nowhere to send the user")
+    bad = [url for url in callbacks if not _https_or_localhost(url)]
+    if bad:
+        problems.append(f"callback URLs {bad} are neither https nor http://localhost")
+    if "openid" not in (raw.get("AllowedOAuthScopes") or []):
+        problems.append("AllowedOAuthScopes lacks openid: no ID token would be issued")
+    access = _lifetime_seconds(raw, "AccessToken", 1, "hours")
+    if access > SPA_MAX_ACCESS_SECONDS:
+        problems.append(f"access tokens live {access // 60} minutes: in a browser keep them "
+                        "at the 1-hour default or shorter, and refresh")
+    return problems
+
+
+def check_spa_client(lab, client_id: str | None) -> Verdict:
+    """Is ``client_id`` an app client of the lab's pool configured as a safe SPA client?"""
+    if not client_id:
+        return verdict(False, "", "Not done yet: set `spa_client_id` to the ClientId that "
+                       "`create_user_pool_client` returned.")
+    idp = lab.client("cognito-idp")
+    try:
+        raw = idp.describe_user_pool_client(UserPoolId=lab.user_pool_id,
+                                            ClientId=client_id)["UserPoolClient"]
+    except ClientError as exc:
+        return verdict(False, "", f"No app client {client_id!r} in the lab's pool.",
+                       details=[exc.response["Error"]["Message"]])
+    problems = spa_client_problems(raw)
+    passed = ("A well-configured public SPA client: no secret, SRP and refresh only, code "
+              "flow, https callbacks, user-existence errors hidden, revocation on.")
+    return verdict(not problems, passed,
+                   f"{len(problems)} thing(s) to fix in {raw.get('ClientName', client_id)!r}:",
+                   details=problems or None)

@@ -1,0 +1,211 @@
+"""Run course notebooks in a real JupyterLab, driven by Chromium (a helper, not a test).
+
+``JupyterLab`` starts ``jupyter lab`` on a free 127.0.0.1 port over a *copy* of the
+notebooks with their stored outputs stripped — so everything the browser then shows was
+produced by this run, and the repository's files are never touched. ``run_notebook()``
+opens one notebook, waits until its kernel is really idle, runs all cells from the Run
+menu, waits until every cell has run, and saves a screenshot.
+
+Fixtures: ``chromium`` (session; a Playwright browser on Debian's /usr/bin/chromium, never
+a downloaded one) and ``jupyterlab`` (session). Timings from FIELD-NOTES.md: a notebook
+end to end takes about 5 s once the server is up.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# JupyterLab settings: no news pop-up over the page, no autosave of the copy, and every
+# cell kept in the page (no windowing), so what a test reads is all there.
+SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+        {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+}
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+# The kernel's status in the status bar ("Python 3 (ipykernel) | Idle"); the toolbar's
+# execution indicator reports idle too early (FIELD-NOTES).
+KERNEL_STATUS = "[title^='Change kernel for']"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def strip_outputs(folder: Path) -> None:
+    """Clear every stored output and execution count in the notebooks of ``folder``."""
+    for path in folder.glob("*.ipynb"):
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nbformat.write(notebook, path)
+
+
+class JupyterLab:
+    """``jupyter lab`` on 127.0.0.1 over a stripped copy of the notebooks; ``stop()`` ends it."""
+
+    def __init__(self, workdir: Path, notebooks: Path = NOTEBOOKS, timeout: float = 120) -> None:
+        self.root = workdir / "notebooks"
+        shutil.copytree(notebooks, self.root,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        strip_outputs(self.root)
+        settings = workdir / "settings"
+        for name, value in SETTINGS.items():
+            (settings / name).parent.mkdir(parents=True, exist_ok=True)
+            (settings / name).write_text(json.dumps(value))
+        env = {**os.environ,
+               "JUPYTER_CONFIG_DIR": str(workdir / "config"),
+               "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+               "JUPYTERLAB_SETTINGS_DIR": str(settings),
+               "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces")}
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+                   f"--port={self.port}", "--ServerApp.port_retries=0",
+                   "--IdentityProvider.token=", "--ServerApp.password=",
+                   f"--ServerApp.root_dir={self.root}"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            command.append("--allow-root")
+        self.log = (workdir / "jupyterlab.log").open("w")
+        self.process = subprocess.Popen(command, env=env, stdout=self.log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self._wait_until_up(timeout)
+
+    def _wait_until_up(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited: see {self.log.name}")
+            try:
+                if requests.get(f"{self.url}/api/status", timeout=2).ok:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"jupyter lab did not answer within {timeout:g} s")
+
+    def notebook_url(self, name: str) -> str:
+        return f"{self.url}/lab/tree/{name}"
+
+    def stop(self) -> None:
+        """Stop the server and every kernel it started (its whole process group)."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self.log.close()
+
+
+def wait_for_kernel_idle(page, timeout: float = 60) -> None:
+    """Wait until the status bar says the notebook's kernel is ``Idle``."""
+    page.wait_for_function(
+        """selector => {
+            const item = document.querySelector(selector);
+            return item !== null && /\\|\\s*Idle\\s*$/.test(item.textContent.trim());
+        }""", arg=KERNEL_STATUS, timeout=timeout * 1000)
+
+
+def run_all_cells(page) -> None:
+    """Run → Run All Cells, from the menu as a learner would."""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+
+def wait_until_all_cells_ran(page, timeout: float = 120) -> None:
+    """Wait until every code cell shows an execution count ``[n]``, or a run stopped on an
+    error (then no cell is queued ``[*]`` any more and an error output is shown)."""
+    page.wait_for_function(
+        """selector => {
+            const prompts = [...document.querySelectorAll(
+                selector + ' .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
+            if (prompts.length === 0) return false;
+            if (prompts.every(p => /^\\[\\d+\\]:$/.test(p))) return true;
+            const queued = prompts.some(p => p.includes('*'));
+            const error = document.querySelector(
+                selector + ' .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
+            return !queued && error !== null;
+        }""", arg=NOTEBOOK, timeout=timeout * 1000)
+    wait_for_kernel_idle(page, timeout)
+
+
+def error_outputs(page) -> list[str]:
+    """The text of every traceback shown in the notebook."""
+    errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output"
+                          "[data-mime-type='application/vnd.jupyter.stderr']")
+    return [errors.nth(i).inner_text() for i in range(errors.count())]
+
+
+def run_notebook(browser, lab: JupyterLab, name: str, *, timeout: float = 120):
+    """Open ``name`` in a new page, run all its cells, screenshot it; return the page."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(timeout * 1000)
+    page.goto(lab.notebook_url(name))
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Cell")
+    wait_for_kernel_idle(page, timeout)
+    run_all_cells(page)
+    wait_until_all_cells_ran(page, timeout)
+    screenshot(page, name)
+    return page
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{Path(name).stem}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# -- fixtures (re-exported by conftest.py) -------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium() -> Iterator:
+    """Debian's Chromium through Playwright. Missing Chromium fails: CI installs it."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: browser tests need Debian's Chromium. Install "
+                    "it with `apt-get update && apt-get install -y chromium` (.ci/run does); "
+                    "never `playwright install`.", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def jupyterlab(tmp_path_factory) -> Iterator[JupyterLab]:
+    """One JupyterLab for the session, over a stripped copy of the course's notebooks."""
+    lab = JupyterLab(tmp_path_factory.mktemp("jupyterlab"))
+    try:
+        yield lab
+    finally:
+        lab.stop()

@@ -1,0 +1,120 @@
+"""`cognito-lab reset`: a dry run changes nothing; --yes cleans only the notebooks folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from cognito_lab.cli import main, reset
+
+GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True,
+                   env={**os.environ, **GIT_ENV})
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): (p.read_bytes() if p.is_file() else b"")
+            for p in sorted(root.rglob("*")) if ".git" not in p.parts}
+
+
+@pytest.fixture
+def workshop(tmp_path) -> Path:
+    """A course checkout after a workshop: edited notebooks and files learners made."""
+    repo = tmp_path / "repo"
+    notebooks = repo / "notebooks"
+    (notebooks / "solutions").mkdir(parents=True)
+    (notebooks / "00_start.ipynb").write_text('{"stored": "outputs"}')
+    (notebooks / "01_next.ipynb").write_text('{"stored": "more outputs"}')
+    (notebooks / "solutions" / "00_start.py").write_text("answer = 1\n")
+    (repo / ".gitignore").write_text(".ipynb_checkpoints/\n")
+    (repo / "README.md").write_text("readme\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "course")
+    # what a group of learners leaves behind
+    (notebooks / "00_start.ipynb").write_text('{"learner": "outputs"}')
+    (notebooks / "01_next.ipynb").unlink()
+    (notebooks / "solutions" / "00_start.py").write_text("answer = 2\n")
+    (notebooks / ".ipynb_checkpoints").mkdir()
+    (notebooks / ".ipynb_checkpoints" / "00_start-checkpoint.ipynb").write_text("{}")
+    (notebooks / "Untitled.ipynb").write_text("{}")
+    (notebooks / "scratch").mkdir()
+    (notebooks / "scratch" / "my_notes.txt").write_text("mine")
+    # an instructor's new notebook, not committed yet: never deleted
+    (notebooks / "05_new_lesson.ipynb").write_text("{}")
+    # outside the notebooks folder: never touched
+    (repo / "outside.txt").write_text("keep me")
+    (tmp_path / "target.txt").write_text("the target of a link")
+    (notebooks / "link_out").symlink_to(tmp_path / "target.txt")
+    return repo
+
+
+def test_dry_run_lists_everything_and_changes_nothing(workshop, capsys):
+    before = _snapshot(workshop.parent)
+    assert main(["reset", "--notebooks", str(workshop / "notebooks")]) == 0
+    out = capsys.readouterr().out
+    assert _snapshot(workshop.parent) == before
+    assert "(a git checkout)" in out
+    assert "would restore" in out
+    for name in ("00_start.ipynb", "01_next.ipynb", "solutions/00_start.py",
+                 ".ipynb_checkpoints/00_start-checkpoint.ipynb", "Untitled.ipynb",
+                 "scratch/my_notes.txt", "link_out"):
+        assert f"  {name}\n" in out, name
+    assert "left alone" in out and "  05_new_lesson.ipynb\n" in out
+    assert "outside.txt" not in out
+    assert "reset --yes" in out
+
+
+def test_yes_restores_stored_outputs_and_removes_learners_files(workshop, capsys):
+    notebooks = workshop / "notebooks"
+    assert main(["reset", "--notebooks", str(notebooks), "--yes"]) == 0
+    assert (notebooks / "00_start.ipynb").read_text() == '{"stored": "outputs"}'
+    assert (notebooks / "01_next.ipynb").read_text() == '{"stored": "more outputs"}'
+    assert (notebooks / "solutions" / "00_start.py").read_text() == "answer = 1\n"
+    for gone in (".ipynb_checkpoints", "Untitled.ipynb", "scratch", "link_out"):
+        assert not (notebooks / gone).exists() and not (notebooks / gone).is_symlink(), gone
+    assert (notebooks / "05_new_lesson.ipynb").exists()
+    assert (workshop / "outside.txt").read_text() == "keep me"
+    assert (workshop.parent / "target.txt").read_text() == "the target of a link"
+    assert "Done" in capsys.readouterr().out
+    # A second reset finds nothing more to do.
+    assert main(["reset", "--notebooks", str(notebooks)]) == 0
+    assert "Already clean" in capsys.readouterr().out
+
+
+def test_outside_git_only_jupyter_litter_goes(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    (notebooks / ".ipynb_checkpoints").mkdir(parents=True)
+    (notebooks / "00_start.ipynb").write_text('{"learner": "outputs"}')
+    (notebooks / ".ipynb_checkpoints" / "00_start-checkpoint.ipynb").write_text("{}")
+    (notebooks / "Untitled1.ipynb").write_text("{}")
+    (notebooks / "untitled.txt").write_text("")
+    (notebooks / "__pycache__").mkdir()
+    (notebooks / "my_work.py").write_text("mine")
+    out = io.StringIO()
+    assert reset.run(notebooks=str(notebooks), yes=True, out=out) == 0
+    assert "not a git checkout" in out.getvalue()
+    assert "cannot be restored" in out.getvalue()
+    assert sorted(p.name for p in notebooks.iterdir()) == ["00_start.ipynb", "my_work.py"]
+    assert (notebooks / "00_start.ipynb").read_text() == '{"learner": "outputs"}'
+
+
+def test_a_path_leading_outside_the_folder_is_refused(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (folder / "door").symlink_to(tmp_path / "elsewhere")
+    plan = reset.Plan(folder, True, remove=["door/secret.txt"])
+    with pytest.raises(reset.UsageError, match="not inside"):
+        reset.apply(plan)
+    with pytest.raises(reset.UsageError, match="not inside"):
+        reset.apply(reset.Plan(folder, True, remove=["../elsewhere"]))
+    assert (tmp_path / "elsewhere").is_dir()

@@ -1,0 +1,309 @@
+"""Every course notebook has the structure docs/notebook-style.md describes.
+
+One test per rule and per notebook, so a failure reads as "02_app_clients: no Key points".
+Works for whatever notebooks exist; README's course table may announce notebooks not
+written yet (they are reported as a warning until they exist).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import warnings
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+SKIP_TAGS = {"skip", "nbval-skip", "skip-execution"}
+SECTIONS = ("What you will learn", "What you will do", "Prerequisites", "Time")
+
+
+def _load(path: Path):
+    return nbformat.read(path, as_version=4)
+
+
+def _code(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _text(cell) -> str:
+    """A code cell's stored text outputs, joined."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(str(output.data.get("text/plain", "")))
+    return "".join(parts)
+
+
+def _tags(cell) -> set[str]:
+    return set(cell.metadata.get("tags", []))
+
+
+def _number(path: Path) -> str:
+    return path.name[:2]
+
+
+def _bullets(markdown: str, heading: str) -> list[str]:
+    """The bullet lines under ``heading`` (a ##/### or **bold** line) up to the next one."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if heading in line)
+    bullets = []
+    for line in lines[start + 1:]:
+        if line.startswith(("#", "**")):
+            break
+        if re.match(r"^\s*[-*] ", line):
+            bullets.append(line)
+    return bullets
+
+
+notebook = pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
+
+
+def test_there_is_a_course():
+    assert PATHS and PATHS[0].name == "00_start_here.ipynb"
+
+
+# -- the opening cell ---------------------------------------------------------------------
+@notebook
+def test_opens_with_a_numbered_title(path):
+    first = _load(path).cells[0]
+    assert first.cell_type == "markdown", "the first cell must be Markdown"
+    title = first.source.splitlines()[0]
+    assert re.fullmatch(rf"# {_number(path)} · \S.*", title), (
+        f"first line {title!r} should be '# {_number(path)} · Title'")
+
+
+@notebook
+def test_opening_cell_says_what_you_learn_do_need_and_how_long(path):
+    first = _load(path).cells[0].source
+    missing = [s for s in SECTIONS if not re.search(rf"(^|\n)(#+ |\*\*){s}", first)]
+    assert not missing, f"the first cell lacks {missing}"
+    assert re.search(r"Time\W*[^\n]*\d+\s*min", first), "Time must say minutes"
+    assert 3 <= len(_bullets(first, "What you will learn")) <= 5, "3–5 learning objectives"
+
+
+# -- the lab ------------------------------------------------------------------------------
+@notebook
+def test_starts_a_lab_and_the_last_code_cell_stops_it(path):
+    code = _code(_load(path))
+    assert any("Lab.start(" in c.source for c in code), "no cell starts a lab"
+    assert code[-1].source.strip() == "lab.stop()", "the last code cell must be lab.stop()"
+
+
+# -- exercises ----------------------------------------------------------------------------
+def _exercises(nb) -> list[tuple[int, str]]:
+    return [(i, c.source.splitlines()[0]) for i, c in enumerate(nb.cells)
+            if c.cell_type == "markdown" and re.match(r"## Exercise \d+: \S", c.source)]
+
+
+def _check_call(source: str) -> str | None:
+    found = re.search(r"^\s*(check_\w+\(.*\))\s*$", source.strip().splitlines()[-1])
+    return found.group(1) if found else None
+
+
+@notebook
+def test_has_at_least_one_exercise_with_a_hint(path):
+    nb = _load(path)
+    exercises = _exercises(nb)
+    assert exercises, "no '## Exercise N: title' Markdown cell"
+    for index, heading in exercises:
+        assert "<details><summary>Hint</summary>" in nb.cells[index].source, (
+            f"{heading!r} has no <details><summary>Hint</summary> block")
+
+
+@notebook
+def test_each_exercise_has_workspace_check_solution_and_the_same_check(path):
+    nb = _load(path)
+    cells = nb.cells
+    for index, heading in _exercises(nb):
+        solution_at = next((i for i in range(index + 1, len(cells))
+                            if cells[i].cell_type == "markdown"
+                            and cells[i].source.startswith("### Solution")), None)
+        assert solution_at is not None, f"{heading!r}: no '### Solution' cell after it"
+        between = cells[index + 1:solution_at]
+        assert all(c.cell_type == "code" for c in between), (
+            f"{heading!r}: only code cells between the task and its solution")
+        assert len(between) >= 2, f"{heading!r}: needs a workspace cell and a check cell"
+        check = _check_call(between[-1].source)
+        assert check, f"{heading!r}: the cell before the solution must end with check_…(…)"
+        assert "❌" in _text(between[-1]), (
+            f"{heading!r}: the stored check on the untouched skeleton should show ❌")
+        run = cells[solution_at + 1]
+        assert run.cell_type == "code"
+        assert re.match(rf"%run -i solutions/{_number(path)}_\w+\.py\s*$",
+                        run.source.splitlines()[0]), (
+            f"{heading!r}: the solution cell must start with %run -i solutions/"
+            f"{_number(path)}_….py")
+        assert _check_call(run.source) == check, f"{heading!r}: solution must re-run {check}"
+        assert "✅" in _text(run), f"{heading!r}: the stored solution check should show ✅"
+
+
+@notebook
+def test_solution_files_exist_and_parse(path):
+    runs = [line.split()[-1] for c in _code(_load(path)) for line in c.source.splitlines()
+            if line.startswith("%run -i solutions/")]
+    assert runs, "no %run -i solutions/... cell"
+    for relative in runs:
+        solution = NOTEBOOKS / relative
+        assert solution.is_file(), f"{relative} does not exist"
+        ast.parse(solution.read_text(), filename=str(solution))
+
+
+@notebook
+def test_ends_with_key_points(path):
+    nb = _load(path)
+    points = [c for c in nb.cells if c.cell_type == "markdown"
+              and c.source.startswith("## Key points")]
+    assert points, "no '## Key points' Markdown cell"
+    assert 3 <= len(_bullets(points[-1].source, "## Key points")) <= 6, "3–6 key points"
+
+
+# -- stored outputs -----------------------------------------------------------------------
+@notebook
+def test_no_cell_is_skipped(path):
+    skipped = [i for i, c in enumerate(_load(path).cells, 1) if _tags(c) & SKIP_TAGS]
+    assert not skipped, f"cells {skipped} are tagged to be skipped"
+
+
+@notebook
+def test_every_code_cell_has_been_executed(path):
+    unexecuted = [i for i, c in enumerate(_load(path).cells, 1)
+                  if c.cell_type == "code" and c.source.strip() and c.execution_count is None]
+    assert not unexecuted, f"cells {unexecuted} have no stored execution (make notebooks)"
+
+
+@notebook
+def test_errors_are_stored_only_where_meant(path):
+    wrong = [i for i, c in enumerate(_load(path).cells, 1) if c.cell_type == "code"
+             and "raises-exception" not in _tags(c)
+             and any(o.output_type == "error" for o in c.get("outputs", []))]
+    assert not wrong, f"cells {wrong} stored an error without the raises-exception tag"
+
+
+# -- the course tables --------------------------------------------------------------------
+def _course_table(markdown: str) -> list[tuple[str, str, str | None]]:
+    """(number, name, link or None) for each row of the '## The course' table."""
+    section = markdown.split("## The course", 1)[1]
+    rows = []
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and re.fullmatch(r"\d\d", cells[0]):
+            link = re.fullmatch(r"\[(.+?)\]\((.+?)\)", cells[1])
+            rows.append((cells[0], link.group(1) if link else cells[1],
+                         link.group(2) if link else None))
+        elif rows and not line.startswith("|"):
+            break
+    return rows
+
+
+def _readme_rows():
+    return _course_table((ROOT / "README.md").read_text())
+
+
+def _start_here_rows():
+    nb = _load(NOTEBOOKS / "00_start_here.ipynb")
+    [cell] = [c for c in nb.cells if c.cell_type == "markdown" and "## The course" in c.source]
+    return _course_table(cell.source)
+
+
+@notebook
+def test_readme_course_table_links_the_notebook(path):
+    links = {link for _, _, link in _readme_rows()}
+    assert f"notebooks/{path.name}" in links, f"README's course table does not link {path.name}"
+
+
+def test_readme_course_table_links_resolve_or_are_announced():
+    pending = []
+    for number, _, link in _readme_rows():
+        assert link and re.fullmatch(rf"notebooks/{number}_\w+\.ipynb", link), (
+            f"row {number}: link {link!r} is not notebooks/{number}_….ipynb")
+        if not (ROOT / link).is_file():
+            pending.append(link)
+    if pending:
+        warnings.warn(f"README announces notebooks not written yet: {pending}", stacklevel=1)
+    assert len(pending) < len(_readme_rows())
+
+
+def test_readme_other_relative_links_resolve():
+    """Links outside the course table resolve; docs still being written only warn."""
+    text = (ROOT / "README.md").read_text()
+    links = {link.split("#")[0] for link in re.findall(r"\]\((?!https?://|#)([^)]+)\)", text)}
+    missing = sorted(link for link in links
+                     if not link.endswith(".ipynb") and not (ROOT / link).exists())
+    pending = [link for link in missing if re.fullmatch(r"docs/[\w-]+\.md", link)]
+    if pending:
+        warnings.warn(f"README links docs not written yet: {pending}", stacklevel=1)
+    assert not set(missing) - set(pending), f"README links to missing files: {missing}"
+
+
+def test_readme_and_start_here_list_the_same_notebooks():
+    readme = [(number, name) for number, name, _ in _readme_rows()]
+    start_here = [(number, name) for number, name, _ in _start_here_rows()]
+    assert readme == start_here
+
+
+# -- the rules above really fail on a notebook that breaks them -----------------------------
+def _broken_start_here(tmp_path: Path, change) -> Path:
+    nb = _load(NOTEBOOKS / "00_start_here.ipynb")
+    change(nb)
+    path = tmp_path / "00_start_here.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _drop_key_points(nb):
+    nb.cells = [c for c in nb.cells if not c.source.startswith("## Key points")]
+
+
+def _unexecute_a_cell(nb):
+    _code(nb)[1].execution_count = None
+
+
+def _tag_skip(nb):
+    _code(nb)[0].metadata["tags"] = ["nbval-skip"]
+
+
+def _store_an_error(nb):
+    _code(nb)[1].outputs.append(nbformat.v4.new_output(
+        "error", ename="ValueError", evalue="x", traceback=[]))
+
+
+def _forget_to_stop(nb):
+    nb.cells = nb.cells[:-1]
+
+
+def _wrong_title_number(nb):
+    nb.cells[0].source = nb.cells[0].source.replace("# 00 ·", "# 01 ·", 1)
+
+
+def _no_time(nb):
+    nb.cells[0].source = re.sub(r"\*\*Time:\*\*.*", "", nb.cells[0].source)
+
+
+def _solution_without_check(nb):
+    for cell in _code(nb):
+        if cell.source.startswith("%run -i"):
+            cell.source = cell.source.splitlines()[0]
+
+
+@pytest.mark.parametrize(("change", "rule"), [
+    (_drop_key_points, test_ends_with_key_points),
+    (_unexecute_a_cell, test_every_code_cell_has_been_executed),
+    (_tag_skip, test_no_cell_is_skipped),
+    (_store_an_error, test_errors_are_stored_only_where_meant),
+    (_forget_to_stop, test_starts_a_lab_and_the_last_code_cell_stops_it),
+    (_wrong_title_number, test_opens_with_a_numbered_title),
+    (_no_time, test_opening_cell_says_what_you_learn_do_need_and_how_long),
+    (_solution_without_check, test_each_exercise_has_workspace_check_solution_and_the_same_check),
+], ids=lambda v: getattr(v, "__name__", "").lstrip("_"))
+def test_a_rule_fails_on_a_notebook_that_breaks_it(tmp_path, change, rule):
+    check = getattr(rule, "__wrapped__", rule)
+    check(NOTEBOOKS / "00_start_here.ipynb")          # the real notebook passes
+    with pytest.raises(AssertionError):
+        check(_broken_start_here(tmp_path, change))
