@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import base64
 import gc
-import hashlib
-import hmac
 import json
 import os
 import platform
@@ -225,15 +223,10 @@ def fmt_ms(value: float) -> str:
 # --- what is measured ----------------------------------------------------------------
 
 
-def secret_hash(username: str, client_id: str, client_secret: str) -> str:
-    """SECRET_HASH = Base64(HMAC-SHA256(client secret, username + client id))."""
-    digest = hmac.new(client_secret.encode(), (username + client_id).encode(),
-                      hashlib.sha256).digest()
-    return base64.b64encode(digest).decode()
-
-
 def sign_in(lab: Any, user: str = "alice", client: str = "server") -> dict[str, Any]:
     """USER_PASSWORD_AUTH as a demo user; the AuthenticationResult (tokens)."""
+    from cognito_lab.client import secret_hash
+
     app_client = lab.app_clients[client]
     demo = lab.users[user]
     parameters = {"USERNAME": demo.username, "PASSWORD": demo.password}
@@ -370,7 +363,7 @@ def measure_http(lab: Any, token: str, client_id: str, settings: Settings,
     bar = bar or _NoBar()
     config = {"user_pool_id": lab.user_pool_id, "region": lab.region, "client_id": client_id,
               "jwks_url": lab.jwks_url, "endpoint_url": lab.endpoint_url,
-              "credentials": lab.credentials}
+              "credentials": lab.credentials, "clock_offset": lab.clock.offset}
     slice_seconds = settings.http_seconds / settings.http_rounds
     results: dict[tuple[str, int], Any] = {}
     with ApiServerProcess(config) as server:

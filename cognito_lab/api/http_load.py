@@ -3,9 +3,11 @@
 Microbenchmarks say how long one verification takes; an API owner wants requests per
 second and tail latency under concurrency. This module measures them honestly:
 
-- :class:`ApiServerProcess` serves the sample API in a **separate process** (spawned, so it
-  has its own interpreter and GIL) with werkzeug's multi-threaded WSGI server on
-  127.0.0.1. Under one prefix per variant: ``/local/...`` verifies tokens locally,
+- :class:`ApiServerProcess` serves the sample API in a **separate process** (its own
+  interpreter and GIL) with a multi-threaded WSGI server on 127.0.0.1:
+  waitress (a production server with HTTP/1.1 keep-alive) if it is installed, else
+  werkzeug's development server, which closes the connection after every response.
+  Under one prefix per variant: ``/local/...`` verifies tokens locally,
   ``/getuser/...`` calls GetUser on the lab for each request; ``/local/public`` needs no
   token at all (the baseline: what the server costs without authorization).
 - :func:`drive` is the client: ``concurrency`` threads, each with one keep-alive
@@ -20,16 +22,15 @@ between routes are what carries over.
 from __future__ import annotations
 
 import http.client
-import multiprocessing
 import os
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-SERVER_DESCRIPTION = ("werkzeug threaded WSGI server (one thread per connection), in a "
-                      "separate process started with multiprocessing 'spawn', on 127.0.0.1")
+SERVER_THREADS = 8
 CLIENT_DESCRIPTION = ("one Python thread per connection, http.client with keep-alive, in the "
                       "bench process (which also hosts the lab that answers GetUser)")
 ROUTES = {"noauth": "/local/public", "local": "/local/me", "getuser": "/getuser/me"}
@@ -161,94 +162,155 @@ def drive(url: str, path: str, *, token: str | None = None, concurrency: int = 1
 # --- the server process ---------------------------------------------------------------
 
 
-def _serve(pipe: Any, config: dict[str, Any]) -> None:
-    """Child process: build both variants of the sample API and serve them until told."""
+def _make_server(app: Any, threads: int) -> tuple[Callable[[], None], Callable[[], None], int]:
+    """(serve_forever, stop, port) for waitress if installed, else werkzeug."""
     import logging
 
+    try:
+        from waitress.server import create_server
+    except ImportError:
+        from werkzeug.serving import make_server
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        server.daemon_threads = True
+        return (lambda: server.serve_forever(0.05)), server.shutdown, server.server_address[1]
+    for name in ("waitress", "waitress.queue"):     # "Task queue depth is 3" under load
+        logging.getLogger(name).setLevel(logging.ERROR)
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads,
+                           connection_limit=256, ident="cognito-lab-sample-api")
+    return server.run, server.close, int(server.effective_port)
+
+
+def server_description(threads: int = 8) -> str:
+    """Which WSGI server the load test uses, in words (part of the reported set-up)."""
+    try:
+        import waitress
+
+        version = getattr(waitress, "__version__", "")
+        if not version:
+            from importlib.metadata import version as dist_version
+
+            version = dist_version("waitress")
+        return (f"waitress {version} ({threads} worker threads, HTTP/1.1 keep-alive), in a "
+                "separate process (python -m cognito_lab.api.http_load), on 127.0.0.1")
+    except ImportError:
+        return ("werkzeug's threaded development server (a new connection and thread per "
+                "request: it always closes the connection; install waitress for keep-alive), "
+                "in a separate process (python -m cognito_lab.api.http_load), on 127.0.0.1")
+
+
+def _build_app(config: dict[str, Any]) -> Any:
+    """Both variants of the sample API under one WSGI app (see the module docstring)."""
     import boto3
     from botocore.config import Config
-    from werkzeug.middleware.dispatcher import DispatcherMiddleware
-    from werkzeug.serving import make_server
-
     from werkzeug.exceptions import NotFound
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     from cognito_lab.api.sample_api import make_app
     from cognito_lab.api.verifier import CognitoJwtVerifier
+    from cognito_lab.clock import Clock
+
+    # The lab's clock may run ahead (a lesson moved it): verify on the same time line.
+    clock = Clock(offset=float(config.get("clock_offset", 0.0)))
+    verifier = CognitoJwtVerifier(user_pool_id=config["user_pool_id"], token_use="access",
+                                  client_id=config["client_id"], region=config["region"],
+                                  jwks_url=config["jwks_url"], clock=clock)
+    verifier.hydrate()
+    session = boto3.session.Session(**config["credentials"])
+    idp = session.client("cognito-idp", endpoint_url=config["endpoint_url"],
+                         config=Config(retries={"total_max_attempts": 1},
+                                       max_pool_connections=2 * SERVER_THREADS))
+    return DispatcherMiddleware(NotFound(), {
+        "/local": make_app(verifier, "local"),
+        "/getuser": make_app(verifier, "getuser", idp_client=idp),
+    })
+
+
+def serve_from_stdin() -> int:
+    """The server process: read the JSON config from stdin, answer ``{"ready": port}`` (or
+    ``{"error": ...}``) on stdout, serve until stdin closes."""
+    import json
+    import sys
 
     try:
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        verifier = CognitoJwtVerifier(user_pool_id=config["user_pool_id"], token_use="access",
-                                      client_id=config["client_id"], region=config["region"],
-                                      jwks_url=config["jwks_url"])
-        verifier.hydrate()
-        session = boto3.session.Session(**config["credentials"])
-        idp = session.client("cognito-idp", endpoint_url=config["endpoint_url"],
-                             config=Config(retries={"max_attempts": 1},
-                                           max_pool_connections=64))
-        app = DispatcherMiddleware(NotFound(), {
-            "/local": make_app(verifier, "local"),
-            "/getuser": make_app(verifier, "getuser", idp_client=idp),
-        })
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        server.daemon_threads = True
-    except BaseException as exc:
-        pipe.send(("error", f"{type(exc).__name__}: {exc}"))
-        return
-    pipe.send(("ready", server.server_address[1]))
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        pipe.recv()            # any message (or the parent going away) means stop
-    except EOFError:
-        pass
-    server.shutdown()
-    server.server_close()
+        config = json.loads(sys.stdin.readline())
+        serve_forever, stop, port = _make_server(_build_app(config), SERVER_THREADS)
+    except Exception as exc:
+        print(json.dumps({"error": f"{type(exc).__name__}: {exc}"}), flush=True)
+        return 1
+    threading.Thread(target=serve_forever, name="sample-api-server", daemon=True).start()
+    print(json.dumps({"ready": port}), flush=True)
+    sys.stdin.read()           # until the parent closes stdin (or goes away)
+    stop()
+    return 0
 
 
 class ApiServerProcess:
-    """The sample API (both variants) served from a spawned process on 127.0.0.1.
+    """The sample API (both variants) served by a child Python process on 127.0.0.1.
 
-    ``config``: ``user_pool_id``, ``region``, ``client_id``, ``jwks_url`` (for the
-    verifier) and ``endpoint_url``, ``credentials`` (for the boto3 client that calls
-    GetUser). Use as a context manager, or call :meth:`stop`.
+    ``config``: ``user_pool_id``, ``region``, ``client_id``, ``jwks_url``, optionally
+    ``clock_offset`` (for the verifier) and ``endpoint_url``, ``credentials`` (for the
+    boto3 client that calls GetUser); it travels on the child's stdin, never on its
+    command line. Use as a context manager, or call :meth:`stop`. A plain child process
+    (``python -m``), not multiprocessing, so it works the same from scripts, notebooks
+    and tests.
     """
 
     def __init__(self, config: dict[str, Any], *, start_timeout: float = 60.0) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._pipe, child_pipe = context.Pipe()
-        self._process = context.Process(target=_serve, args=(child_pipe, config),
-                                        name="cognito-lab-sample-api", daemon=True)
-        self._process.start()
-        child_pipe.close()
-        if not self._pipe.poll(start_timeout):
+        import json
+        import subprocess
+        import sys
+        import tempfile
+
+        self._stderr = tempfile.TemporaryFile()
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "cognito_lab.api.http_load"], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=self._stderr, text=True)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(json.dumps(config) + "\n")
+        self._process.stdin.flush()
+        answer: dict[str, Any] = {}
+        reader = threading.Thread(target=lambda: answer.update(
+            _json_line(self._process.stdout.readline())), daemon=True)  # type: ignore[union-attr]
+        reader.start()
+        reader.join(start_timeout)
+        if "ready" not in answer:
+            problem = answer.get("error") or self._stderr_tail() or (
+                f"no answer in {start_timeout} s")
             self.stop()
-            raise RuntimeError(f"the sample API process did not start in {start_timeout} s")
-        try:
-            kind, value = self._pipe.recv()
-        except EOFError:
-            kind, value = "error", f"the process exited (code {self._process.exitcode})"
-        if kind != "ready":
-            self.stop()
-            raise RuntimeError(f"the sample API process failed to start: {value}")
-        self.port = int(value)
+            raise RuntimeError(f"the sample API process failed to start: {problem}")
+        self.port = int(answer["ready"])
         self.url = f"http://127.0.0.1:{self.port}"
 
+    def _stderr_tail(self) -> str:
+        self._stderr.seek(0)
+        lines = self._stderr.read().decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
     @property
-    def pid(self) -> int | None:
+    def pid(self) -> int:
         return self._process.pid
 
+    @property
+    def running(self) -> bool:
+        return self._process.poll() is None
+
     def stop(self) -> None:
-        """Stop the server and the process. Safe to call twice."""
-        if self._process.is_alive():
+        """Stop the server and its process. Safe to call twice."""
+        import subprocess
+
+        if self._process.poll() is None:
             try:
-                self._pipe.send("stop")
-            except (OSError, ValueError):
-                pass
-            self._process.join(timeout=5)
-            if self._process.is_alive():
-                self._process.terminate()
-                self._process.join(timeout=5)
-        self._pipe.close()
+                self._process.stdin.close()  # type: ignore[union-attr]
+                self._process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                self._process.kill()
+                self._process.wait(timeout=5)
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+        self._stderr.close()
 
     def __enter__(self) -> ApiServerProcess:
         return self
@@ -257,9 +319,19 @@ class ApiServerProcess:
         self.stop()
 
 
+def _json_line(line: str) -> dict[str, Any]:
+    import json
+
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def setup_description(concurrencies: tuple[int, ...], seconds: float, rounds: int) -> dict:
     """The set-up that produced the HTTP figures, to be reported with them."""
-    return {"server": SERVER_DESCRIPTION, "client": CLIENT_DESCRIPTION,
+    return {"server": server_description(SERVER_THREADS), "client": CLIENT_DESCRIPTION,
             "routes": dict(ROUTES), "concurrency": list(concurrencies),
             "seconds_per_route_and_concurrency": round(seconds * rounds, 3),
             "rounds": rounds, "cpus": os.cpu_count(),
@@ -268,3 +340,9 @@ def setup_description(concurrencies: tuple[int, ...], seconds: float, rounds: in
 
 __all__ = ["ROUTES", "ApiServerProcess", "LoadResult", "drive", "percentile",
            "setup_description"]
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(serve_from_stdin())

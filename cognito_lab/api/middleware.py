@@ -151,7 +151,7 @@ class Rules:
 # --- refusals ----------------------------------------------------------------------------
 
 
-class Refusal(Exception):  # noqa: N818 - a refusal is an answer, not a failure
+class Refusal(Exception):
     """Why a request is refused, and how to say it over HTTP (RFC 6750 §3)."""
 
     def __init__(self, status: int, description: str, error: str | None = None, *,

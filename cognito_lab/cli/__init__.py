@@ -67,10 +67,9 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("only", nargs="*", metavar="NOTEBOOK",
                        help="only these notebooks (a number like 04, or a file name)")
 
-    bench = commands.add_parser(
+    commands.add_parser(
         "bench", add_help=False, help="measure local verification vs GetUser",
         description="Run cognito_lab.bench; every argument is passed on to it.")
-    bench.add_argument("bench_args", nargs=argparse.REMAINDER)
 
     commands.add_parser(
         "doctor", help="check the installation and say how to fix what is missing",

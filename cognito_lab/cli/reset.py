@@ -3,7 +3,8 @@
 In a git checkout: notebooks (and solutions) a learner changed are restored as committed,
 with their stored outputs, and every file git does not know in the notebooks folder is
 removed — except new course files (``NN_*.ipynb``, ``solutions/NN_*.py``), which may be an
-instructor's work in progress and are only listed. Outside git, only what Jupyter itself
+instructor's work in progress, and files git ignores that are not Jupyter's litter: those
+are only listed. Outside git, only what Jupyter itself
 leaves behind goes (checkpoints, caches, ``Untitled*``). Nothing outside the notebooks
 folder is ever touched, and nothing at all without ``--yes``.
 """
@@ -18,12 +19,14 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .course import notebooks_dir
+from .course import course_notebooks, notebooks_dir
 from .errors import UsageError
 
 #: What Jupyter and Python leave behind, safe to remove even without git to ask.
 LITTER_DIRS = {".ipynb_checkpoints", "__pycache__"}
 LITTER_NAME = re.compile(r"^(Untitled|untitled)\d*( Folder \d*| Folder)?(\.\w+)?$")
+#: Tracked files a learner may have changed, restored as committed.
+LEARNER_EDITABLE = re.compile(r"^([^/]+/)*[^/]+\.ipynb$|^solutions/[^/]+\.py$")
 #: Course files: an untracked one is probably new work, never deleted.
 COURSE_FILE = re.compile(r"^(\d\d_[\w.-]+\.ipynb|solutions/\d\d_[\w.-]+\.py)$")
 
@@ -73,19 +76,46 @@ def _litter(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def _is_litter(relative: str) -> bool:
+    parts = relative.rstrip("/").split("/")
+    return any(part in LITTER_DIRS for part in parts) or bool(LITTER_NAME.match(parts[-1]))
+
+
+def _check_folder(folder: Path) -> None:
+    """Only a notebooks folder is reset: never a repository root, never a random folder."""
+    top = _git(folder, "rev-parse", "--show-toplevel") if _in_git(folder) else None
+    if top is not None and top.returncode == 0 and Path(top.stdout.strip()).resolve() == folder:
+        raise UsageError(f"{folder} is the root of the repository, not its notebooks folder")
+    if not course_notebooks(folder):
+        raise UsageError(f"{folder} holds no course notebooks (NN_name.ipynb): not resetting it")
+
+
 def plan(folder: Path) -> Plan:
     """What a reset of ``folder`` would do (changes nothing)."""
+    _check_folder(folder)
     if not _in_git(folder):
         return Plan(folder, False, remove=_litter(folder))
     changed = _git(folder, "diff", "--name-only", "--relative", "-z", "--diff-filter=MDT",
                    "HEAD", "--", ".")
-    untracked = _git(folder, "ls-files", "--others", "-z", "--", ".")
-    for answer in (changed, untracked):
+    untracked = _git(folder, "ls-files", "--others", "--exclude-standard", "-z", "--", ".")
+    ignored = _git(folder, "ls-files", "--others", "--ignored", "--exclude-standard", "-z",
+                   "--", ".")
+    for answer in (changed, untracked, ignored):
         if answer.returncode != 0:
             raise UsageError(f"git failed in {folder}: {answer.stderr.strip()}")
-    result = Plan(folder, True, restore=_zsplit(changed.stdout))
+    result = Plan(folder, True)
+    # Learners change notebooks and solutions; other tracked files (sanitize.cfg, ...) are
+    # the instructor's, so a change to them is listed, not undone.
+    for path in _zsplit(changed.stdout):
+        (result.restore if LEARNER_EDITABLE.match(path) else result.keep).append(path)
     for path in _zsplit(untracked.stdout):
         (result.keep if COURSE_FILE.match(path) else result.remove).append(path)
+    # Ignored files go only if they are Jupyter's or Python's litter: an ignored file may
+    # be something the instructor keeps there on purpose.
+    for path in _zsplit(ignored.stdout):
+        (result.remove if _is_litter(path) else result.keep).append(path)
+    result.remove.sort()
+    result.keep.sort()
     return result
 
 
@@ -142,8 +172,8 @@ def run(*, notebooks: str | None = None, yes: bool = False, out=None) -> int:
     verb = ("restored", "removed") if yes else ("would restore", "would remove")
     _show(f"{verb[0]} as committed in git (stored outputs, solutions):", p.restore, out)
     _show(f"{verb[1]} (files learners created, checkpoints, caches):", p.remove, out)
-    _show("left alone (new course files not in git yet: commit or delete them yourself):",
-          p.keep, out)
+    _show("left alone (new course files not in git yet, files git ignores on purpose, "
+          "other changed files):", p.keep, out)
     if p.empty:
         print("Already clean: nothing to do.", file=out)
     elif yes:

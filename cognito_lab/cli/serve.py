@@ -38,9 +38,18 @@ def sign_in_link(lab: Any, client_name: str = "web") -> dict[str, str]:
         "response_type": "code", "client_id": client.client_id, "redirect_uri": redirect_uri,
         "scope": "openid email", "state": secrets.token_urlsafe(16),
         "code_challenge": challenge, "code_challenge_method": "S256"})
-    return {"url": f"{lab.domain_url}/oauth2/authorize?{query}", "client_id": client.client_id,
+    link = {"url": f"{lab.domain_url}/oauth2/authorize?{query}", "client_id": client.client_id,
             "redirect_uri": redirect_uri, "code_verifier": verifier,
             "code_challenge": challenge, "token_url": f"{lab.domain_url}/oauth2/token"}
+    public = _public_url(lab)
+    if public != lab.domain_url:        # Binder / JupyterHub: through jupyter-server-proxy
+        link["browser_url"] = f"{public}/oauth2/authorize?{query}"
+    return link
+
+
+def _public_url(lab: Any) -> str:
+    """Where the learner's browser reaches the hosted UI (a proxy path on a hub)."""
+    return getattr(lab, "public_url", lab.domain_url)
 
 
 def describe(lab: Any) -> dict[str, Any]:
@@ -69,9 +78,7 @@ def describe(lab: Any) -> dict[str, Any]:
         "aws_credentials": lab.credentials,
         "pid": os.getpid(),
     }
-    prefix = os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
-    if prefix:
-        info["browser_base_path"] = f"{prefix.rstrip('/')}/proxy/{lab.port}"
+    info["public_url"] = _public_url(lab)
     return info
 
 
@@ -98,10 +105,10 @@ def render(info: dict[str, Any]) -> str:
                   f"-d client_id={sign_in['client_id']} \\",
                   f"       -d redirect_uri={sign_in['redirect_uri']} "
                   f"-d code_verifier={sign_in['code_verifier']} -d code=CODE"]
-    if info.get("browser_base_path"):
-        lines += ["", "On this JupyterHub/Binder, your browser reaches the lab through "
-                  "jupyter-server-proxy at", f"  {info['browser_base_path']}/  "
-                  "(replace the 127.0.0.1 address above with this path)"]
+    if info["public_url"] != info["domain_url"]:
+        lines += ["", "Your browser reaches the hosted UI at", f"  {info['public_url']}/",
+                  "(on JupyterHub/Binder through jupyter-server-proxy); the sign-in link "
+                  "from a browser:", f"  {sign_in['browser_url'] if sign_in else ''}"]
     lines += ["", "Demo users (a local demo: the passwords are random, new for this run, and "
               "open only this lab):"]
     for name, user in info["users"].items():

@@ -20,145 +20,35 @@ Only ``requests`` and the standard library: this module never imports the emulat
 from __future__ import annotations
 
 import base64
+import hmac
 import html
-import json
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urljoin, urlsplit
+from urllib.parse import urlencode
 
 import requests
 
 from cognito_lab.clock import now_from
 
 from . import pkce
+from .browser import Browser, BrowserSignIn, Callback, SignInError, parse_callback
+from .http_exchange import LAB_REASON_HEADER, HttpExchange, masked
 
 __all__ = [
-    "AuthorizationRequest", "Browser", "BrowserSignIn", "Callback", "CallbackError",
-    "CognitoOAuth", "HttpExchange", "OAuthError", "SignInError", "StateMismatchError",
-    "TokenCache", "TokenResponse", "new_state", "parse_callback",
+    "LAB_REASON_HEADER", "AuthorizationDeniedError", "AuthorizationRequest", "Browser",
+    "BrowserSignIn", "Callback", "CallbackError", "CognitoOAuth", "HttpExchange",
+    "OAuthError", "SignInError", "StateMismatchError", "TokenCache", "TokenResponse",
+    "masked", "new_state", "parse_callback",
 ]
 
 DEFAULT_TIMEOUT = 10.0
-LAB_REASON_HEADER = "x-cognito-lab-reason"
 
 
 def new_state() -> str:
     """A fresh unguessable ``state`` value (RFC 6749 §10.12: it binds the callback to you)."""
     return secrets.token_urlsafe(16)
-
-
-# -- showing HTTP exchanges ---------------------------------------------------------------
-_JWT = re.compile(r"eyJ[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+")
-_OPAQUE = re.compile(r"(?<![A-Za-z0-9_\-.~])[A-Za-z0-9_\-.~]{40,}(?![A-Za-z0-9_\-.~])")
-_SECRET_FIELDS = re.compile(
-    r"((?:client_secret|password|new_password|confirm_password)=)[^&\s]*")
-_SECRET_JSON = re.compile(r'("(?:client_secret|password)":\s*")[^"]*(")')
-_BASIC = re.compile(r"(Basic )\S+")
-SHOWN_REQUEST_HEADERS = ("Authorization", "Content-Type", "Cookie")
-SHOWN_RESPONSE_HEADERS = ("Location", "Content-Type", "Set-Cookie", "WWW-Authenticate",
-                          LAB_REASON_HEADER)
-
-
-def _short_jwt(match: re.Match) -> str:
-    token = match.group(0)
-    return f"{token[:12]}…({len(token)} chars)…{token[-4:]}"
-
-
-def masked(text: str) -> str:
-    """``text`` safe to show: secrets hidden, tokens and other long opaque values shortened."""
-    text = _BASIC.sub(r"\1•••", text)
-    text = _SECRET_FIELDS.sub(r"\1•••", text)
-    text = _SECRET_JSON.sub(r"\1•••\2", text)
-    text = _JWT.sub(_short_jwt, text)
-    return _OPAQUE.sub(lambda m: f"‹{len(m.group(0))} chars›", text)
-
-
-@dataclass(frozen=True)
-class HttpExchange:
-    """One HTTP request and its response, as they crossed the wire."""
-
-    method: str
-    url: str
-    headers: dict[str, str]
-    body: str | None
-    status: int
-    response_headers: dict[str, str]
-    response_body: str
-    what: str = ""
-
-    @classmethod
-    def of(cls, response: requests.Response, what: str = "") -> HttpExchange:
-        sent = response.request
-        body = sent.body.decode() if isinstance(sent.body, bytes) else sent.body
-        received = dict(response.headers)
-        cookies = response.raw.headers.getlist("Set-Cookie") if response.raw else []
-        if cookies:
-            received["Set-Cookie"] = "\n".join(cookies)
-        return cls(method=sent.method or "", url=sent.url or "", headers=dict(sent.headers),
-                   body=body or None, status=response.status_code,
-                   response_headers=received, response_body=response.text, what=what)
-
-    @property
-    def location(self) -> str | None:
-        """Where a redirect points, resolved against the request URL."""
-        location = self.response_headers.get("Location")
-        return urljoin(self.url, location) if location else None
-
-    @property
-    def lab_reason(self) -> str | None:
-        """The lab's explanation of a refusal (a lab-only header; AWS sends no reason)."""
-        return self.response_headers.get(LAB_REASON_HEADER)
-
-    def json(self) -> Any:
-        return json.loads(self.response_body)
-
-    def _shown_body(self) -> str:
-        content_type = self.response_headers.get("Content-Type", "")
-        if "html" in content_type:
-            title = re.search(r"<title>(.*?)</title>", self.response_body, re.S)
-            name = f"“{title.group(1).strip()}”" if title else "an HTML page"
-            return f"{name} ({len(self.response_body)} bytes of HTML)"
-        if "json" in content_type:
-            try:
-                return masked(json.dumps(self.json(), indent=2))
-            except ValueError:
-                pass
-        return masked(self.response_body)
-
-    def summary(self) -> str:
-        path = urlsplit(self.url).path or "/"
-        line = f"{self.method} {path} → {self.status}"
-        if self.location:
-            line += f" → {masked(self.location)}"
-        return line
-
-    def __repr__(self) -> str:
-        return f"<HttpExchange {self.summary()}>"
-
-    def text(self) -> str:
-        """Request and response as plain text (secrets masked)."""
-        lines = [f"{self.method} {masked(self.url)}"]
-        lines += [f"{k}: {masked(v)}" for k, v in self.headers.items()
-                  if k in SHOWN_REQUEST_HEADERS]
-        if self.body:
-            lines += ["", masked(self.body)]
-        lines += ["", f"HTTP {self.status}"]
-        for name in SHOWN_RESPONSE_HEADERS:
-            for key, value in self.response_headers.items():
-                if key.lower() == name.lower():
-                    lines += [f"{key}: {masked(line)}" for line in value.split("\n")]
-        if self.response_body:
-            lines += ["", self._shown_body()]
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        caption = f"<b>{html.escape(self.what)}</b><br>" if self.what else ""
-        return (f"<div>{caption}<pre style='white-space:pre-wrap;margin:0'>"
-                f"{html.escape(self.text())}</pre></div>")
 
 
 # -- results and errors -------------------------------------------------------------------
@@ -190,14 +80,6 @@ class AuthorizationDeniedError(CallbackError):
         self.state = state
 
 
-class SignInError(Exception):
-    """The sign-in page did not let the user in (its message is in ``str(error)``)."""
-
-    def __init__(self, message: str, steps: list[HttpExchange]) -> None:
-        super().__init__(message)
-        self.steps = steps
-
-
 @dataclass(frozen=True)
 class TokenResponse:
     """What the token endpoint returned."""
@@ -215,6 +97,12 @@ class TokenResponse:
                    expires_in=int(body.get("expires_in", 0)), id_token=body.get("id_token"),
                    refresh_token=body.get("refresh_token"), exchange=exchange)
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={masked(repr(getattr(self, name)))}" for name in
+                          ("access_token", "id_token", "refresh_token", "token_type",
+                           "expires_in"))
+        return f"TokenResponse({shown})"
+
     def _repr_html_(self) -> str:
         rows = [(name, getattr(self, name)) for name in
                 ("access_token", "id_token", "refresh_token", "token_type", "expires_in")]
@@ -223,26 +111,6 @@ class TokenResponse:
             f"<code>{html.escape(masked(str(value)) if value is not None else '—')}</code>"
             "</td></tr>" for name, value in rows)
         return f"<table>{cells}</table>"
-
-
-@dataclass(frozen=True)
-class Callback:
-    """The redirect back to your app, taken apart."""
-
-    url: str
-    code: str | None
-    state: str | None
-    error: str | None
-
-
-def parse_callback(url: str) -> Callback:
-    """Read ``code``, ``state`` and ``error`` from a redirect to your callback URL."""
-    query = parse_qs(urlsplit(url).query)
-
-    def one(name: str) -> str | None:
-        return query.get(name, [None])[0]
-
-    return Callback(url=url, code=one("code"), state=one("state"), error=one("error"))
 
 
 @dataclass(frozen=True)
@@ -259,8 +127,6 @@ class AuthorizationRequest:
     def check_callback(self, callback_url: str) -> str:
         """The code from the callback, after checking that the callback answers *this*
         request (its ``state``). Raises StateMismatchError or AuthorizationDeniedError."""
-        import hmac
-
         if not callback_url.startswith(self.redirect_uri):
             raise CallbackError(f"the callback {callback_url!r} is not at {self.redirect_uri!r}")
         callback = parse_callback(callback_url)
@@ -439,167 +305,6 @@ def _json_or_none(exchange: HttpExchange) -> Any:
         return exchange.json()
     except ValueError:
         return None
-
-
-# -- the browser ------------------------------------------------------------------------------
-class _Forms(HTMLParser):
-    """The forms of a page (action, fields) and its alert messages."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict] = []
-        self.alerts: list[str] = []
-        self._alert_depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attributes = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.forms.append({"action": attributes.get("action", ""),
-                               "method": attributes.get("method", "get").lower(),
-                               "fields": {}})
-        elif tag in ("input", "button") and self.forms and attributes.get("name"):
-            self.forms[-1]["fields"][attributes["name"]] = attributes.get("value", "")
-        if attributes.get("role") == "alert":
-            self.alerts.append("")
-            self._alert_depth = 1
-        elif self._alert_depth and tag not in ("input", "br", "img"):
-            self._alert_depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._alert_depth:
-            self._alert_depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        if self._alert_depth:
-            self.alerts[-1] += data
-
-
-@dataclass
-class BrowserSignIn:
-    """Every request a browser made to sign in, and where it ended: the callback URL."""
-
-    steps: list[HttpExchange]
-    callback_url: str
-
-    @property
-    def callback(self) -> Callback:
-        return parse_callback(self.callback_url)
-
-    def _repr_html_(self) -> str:
-        items = "".join(f"<li><code>{html.escape(step.summary())}</code></li>"
-                        for step in self.steps)
-        return f"<ol>{items}</ol>"
-
-
-class Browser:
-    """What a user's browser does on the hosted UI, without a browser (for notebooks and
-    tests): follow redirects, keep cookies, fill in the sign-in form with its CSRF token,
-    and stop at the app's callback URL instead of loading it."""
-
-    MAX_STEPS = 12
-
-    def __init__(self, http: requests.Session | None = None,
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
-        self.http = http or requests.Session()
-        self.timeout = timeout
-        self.steps: list[HttpExchange] = []
-
-    def _record(self, response: requests.Response, what: str) -> HttpExchange:
-        exchange = HttpExchange.of(response, what)
-        self.steps.append(exchange)
-        return exchange
-
-    def get(self, url: str, what: str = "") -> HttpExchange:
-        """One GET, no redirect followed."""
-        return self._record(self.http.get(url, allow_redirects=False, timeout=self.timeout),
-                            what or "GET")
-
-    def post_form(self, url: str, fields: dict[str, str], what: str = "") -> HttpExchange:
-        return self._record(self.http.post(url, data=fields, allow_redirects=False,
-                                           timeout=self.timeout), what or "POST")
-
-    def follow(self, exchange: HttpExchange, stop_at: str) -> HttpExchange:
-        """Follow redirects until a page, or until a redirect to ``stop_at`` (the app)."""
-        for _ in range(self.MAX_STEPS):
-            location = exchange.location
-            if exchange.status not in (301, 302, 303, 307, 308) or location is None:
-                return exchange
-            if location.startswith(stop_at):
-                return exchange
-            exchange = self.get(location, "Follow the redirect")
-        raise SignInError("too many redirects", self.steps)
-
-    def open(self, url: str, stop_at: str | None = None) -> HttpExchange:
-        """GET ``url`` and follow its redirects, stopping before ``stop_at``."""
-        stop_at = stop_at or _redirect_uri_of(url) or "\0"
-        return self.follow(self.get(url, "Open the URL"), stop_at)
-
-    def sign_in(self, authorize_url: str, username: str, password: str, *,
-                new_password: str | None = None,
-                mfa_code: str | Callable[[], str] | None = None) -> BrowserSignIn:
-        """Open the authorize URL, sign in on the hosted UI, return the callback URL.
-
-        ``new_password`` answers a NEW_PASSWORD_REQUIRED page; ``mfa_code`` (a code, or a
-        function returning one, e.g. ``pyotp.TOTP(secret).now``) answers an MFA page.
-        Raises SignInError with the page's message if the sign-in fails.
-        """
-        first = len(self.steps)
-        stop_at = _redirect_uri_of(authorize_url)
-        if not stop_at:
-            raise ValueError("the authorize URL has no redirect_uri")
-        page = self.follow(self.get(authorize_url, "Send the user to /oauth2/authorize"),
-                           stop_at)
-        answers = {"password": password, "new_password": new_password, "code": mfa_code}
-        submitted: set[str] = set()
-        for _ in range(len(FORM_KINDS) + 1):
-            location = page.location
-            if location is not None and location.startswith(stop_at):
-                return BrowserSignIn(self.steps[first:], location)
-            if page.status != 200 or "html" not in page.response_headers.get("Content-Type", ""):
-                raise SignInError(f"the hosted UI answered HTTP {page.status}: "
-                                  f"{page.lab_reason or page.response_body[:200]}",
-                                  self.steps[first:])
-            parser = _Forms()
-            parser.feed(page.response_body)
-            alert = " ".join(a.strip() for a in parser.alerts)
-            kind, form = _form_to_fill(parser.forms, answers)
-            if form is None or kind in submitted:   # nothing to fill in, or it came back
-                raise SignInError(alert or "the page has no form this browser can fill in",
-                                  self.steps[first:])
-            submitted.add(kind)
-            fields = dict(form["fields"])
-            _fill(kind, fields, username, answers)
-            action = urljoin(page.url, html.unescape(form["action"]) or page.url)
-            page = self.follow(self.post_form(action, fields, FORM_KINDS[kind]), stop_at)
-        raise SignInError("the sign-in did not finish", self.steps[first:])
-
-
-FORM_KINDS = {"password": "Submit the sign-in form", "new_password": "Choose a new password",
-              "code": "Enter the MFA code"}
-
-
-def _form_to_fill(forms: list[dict], answers: dict) -> tuple[str, dict | None]:
-    """The form this browser can fill in (sign-in; new password and MFA if answers given)."""
-    for form in forms:
-        for kind in FORM_KINDS:
-            if kind in form["fields"] and (kind == "password" or answers[kind]):
-                return kind, form
-    return "", None
-
-
-def _fill(kind: str, fields: dict[str, str], username: str, answers: dict) -> None:
-    if kind == "password":
-        fields["username"] = username
-        fields["password"] = answers["password"]
-    elif kind == "new_password":
-        fields["new_password"] = fields["confirm_password"] = answers["new_password"]
-    else:
-        code = answers["code"]
-        fields["code"] = code() if callable(code) else code
-
-
-def _redirect_uri_of(url: str) -> str | None:
-    return parse_qs(urlsplit(url).query).get("redirect_uri", [None])[0]
 
 
 # -- caching machine-to-machine tokens --------------------------------------------------------

@@ -19,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import routes
 from .errors import CognitoError
+from .identity.iam_gate import refusal_by_iam
 from .moto_gateway import SERVICE_OF_PREFIX, moto_wsgi_app
 from .operations import HANDLERS, Call
 
@@ -53,6 +54,9 @@ class Dispatcher:
         handler = HANDLERS.get((service, operation)) if service else None
         if handler is None:
             return self.moto(environ, start_response)
+        refused = refusal_by_iam(self.emulator.account_id, environ)  # a lab that enforces IAM
+        if refused is not None:
+            return refused(environ, start_response)
         return self._answer(handler, service, operation, request)(environ, start_response)
 
     def _answer(self, handler: Any, service: str, operation: str, request: Request) -> Response:

@@ -21,8 +21,14 @@ class LabServer:
         from moto.moto_server.werkzeug_app import MotoRequestHandler
 
         quiet_werkzeug()
-        self._server: BaseWSGIServer = make_server(
-            host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        try:
+            self._server: BaseWSGIServer = make_server(
+                host, port, app, threaded=True, request_handler=MotoRequestHandler)
+        except SystemExit as exc:
+            # werkzeug calls sys.exit(1) when the port is taken; in a notebook that would
+            # kill the kernel. Say what happened instead.
+            raise OSError(f"cannot serve the lab on {host}:{port}: the port is in use; "
+                          "leave the port out to get a free one") from exc
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name=f"cognito-lab-server-{self.port}", daemon=True)

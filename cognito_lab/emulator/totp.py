@@ -5,8 +5,9 @@ AWS, "TOTP software token MFA": AssociateSoftwareToken hands the user a new rand
 the token verified; SetUserMFAPreference turns TOTP on. Codes are RFC 6238 defaults
 (HMAC-SHA1, 30-second steps, 6 digits) and Cognito "also accepts TOTP tokens that are one
 30-second window early or late". moto gives every user the same secret and accepts any
-code. The lab also refuses a code that was already accepted (RFC 6238 §5.2); AWS's pages
-do not say either way.
+code. The lab also refuses a sign-in code that was already accepted at a sign-in (RFC 6238
+§5.2: "the verifier MUST NOT accept the second attempt of the OTP"); AWS's pages don't say
+either way. The code that verified a new token may still be used once to sign in.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ class TotpRegistry:
             step = matching_step(token.pending, code, now)
             if step is None:
                 return False
-            token.secret, token.pending, token.last_step = token.pending, None, step
+            token.secret, token.pending, token.last_step = token.pending, None, -1
             return True
 
     def check(self, pool_id: str, username: str, code: object, now: float) -> bool:

@@ -87,60 +87,86 @@ def _lifetime_seconds(raw: dict, token: str, default: int, default_unit: str) ->
     return int(value) * units[unit]
 
 
-def spa_client_problems(raw: dict) -> list[str]:
-    """What stops a DescribeUserPoolClient result from being a well-configured SPA client."""
+def spa_client_problems(raw: dict) -> list[tuple[str, str]]:
+    """What stops a DescribeUserPoolClient result from being a well-configured SPA client,
+    as (setting, explanation) pairs."""
     problems = []
+    add = lambda setting, text: problems.append((setting, text))  # noqa: E731
     if raw.get("ClientSecret"):
-        problems.append("it has a client secret: a browser app cannot keep one (anyone can "
-                        "read it in the page's code) — create it with GenerateSecret=False")
+        add("GenerateSecret", "it has a client secret: a browser app cannot keep one (anyone "
+            "can read it in the page's code) — create it with GenerateSecret=False")
     flows = set(raw.get("ExplicitAuthFlows") or [])
     if flows & PASSWORD_FLOWS:
-        problems.append(f"it allows {sorted(flows & PASSWORD_FLOWS)}: the password would "
-                        "travel to Cognito — allow ALLOW_USER_SRP_AUTH instead")
+        add("ExplicitAuthFlows", f"it allows {sorted(flows & PASSWORD_FLOWS)}: the password "
+            "would travel to Cognito — allow ALLOW_USER_SRP_AUTH instead")
     if "ALLOW_REFRESH_TOKEN_AUTH" not in flows:
-        problems.append("ExplicitAuthFlows lacks ALLOW_REFRESH_TOKEN_AUTH: the app could not "
-                        "refresh tokens")
+        add("ExplicitAuthFlows", "ExplicitAuthFlows lacks ALLOW_REFRESH_TOKEN_AUTH: the app "
+            "could not refresh tokens")
     if raw.get("PreventUserExistenceErrors") != "ENABLED":
-        problems.append("PreventUserExistenceErrors is not ENABLED: sign-in errors would tell "
-                        "attackers which emails have accounts")
+        add("PreventUserExistenceErrors", "PreventUserExistenceErrors is not ENABLED: sign-in "
+            "errors would tell attackers which emails have accounts")
     if not raw.get("EnableTokenRevocation", False):
-        problems.append("EnableTokenRevocation is off: sign-out could not revoke its refresh "
-                        "token")
+        add("EnableTokenRevocation", "EnableTokenRevocation is off: sign-out could not revoke "
+            "its refresh token")
     oauth_flows = set(raw.get("AllowedOAuthFlows") or [])
     if not raw.get("AllowedOAuthFlowsUserPoolClient") or oauth_flows != {"code"}:
-        problems.append(f"AllowedOAuthFlows is {sorted(oauth_flows)}: an SPA should use the "
-                        "authorization code grant (with PKCE) only — set ['code'] and "
-                        "AllowedOAuthFlowsUserPoolClient=True")
+        add("AllowedOAuthFlows", f"AllowedOAuthFlows is {sorted(oauth_flows)}: an SPA should "
+            "use the authorization code grant (with PKCE) only — set ['code'] and "
+            "AllowedOAuthFlowsUserPoolClient=True")
     callbacks = raw.get("CallbackURLs") or []
     if not callbacks:
-        problems.append("no CallbackURLs: the hosted UI would have nowhere to send the user")
+        add("CallbackURLs / LogoutURLs", "no CallbackURLs: the hosted UI would have nowhere "
+            "to send the user")
     bad = [url for url in callbacks if not _https_or_localhost(url)]
     if bad:
-        problems.append(f"callback URLs {bad} are neither https nor http://localhost")
+        add("CallbackURLs / LogoutURLs", f"callback URLs {bad} are neither https nor "
+            "http://localhost")
     if "openid" not in (raw.get("AllowedOAuthScopes") or []):
-        problems.append("AllowedOAuthScopes lacks openid: no ID token would be issued")
-    access = _lifetime_seconds(raw, "AccessToken", 1, "hours")
-    if access > SPA_MAX_ACCESS_SECONDS:
-        problems.append(f"access tokens live {access // 60} minutes: in a browser keep them "
-                        "at the 1-hour default or shorter, and refresh")
+        add("AllowedOAuthScopes", "AllowedOAuthScopes lacks openid: no ID token would be "
+            "issued")
+    for token in ("AccessToken", "IdToken"):
+        seconds = _lifetime_seconds(raw, token, 1, "hours")
+        if seconds > SPA_MAX_ACCESS_SECONDS:
+            add(f"{token}Validity", f"{token} lives {seconds // 60} minutes: in a browser "
+                "keep it at the 1-hour default or shorter, and refresh")
     return problems
 
 
+def _is_pkce_reminder(finding, raw: dict) -> bool:
+    """The audit's code-flow finding asks the *app* to send PKCE: no setting can fix it."""
+    return finding.setting == "AllowedOAuthFlows" and set(raw.get("AllowedOAuthFlows") or
+                                                          []) == {"code"}
+
+
 def check_spa_client(lab, client_id: str | None) -> Verdict:
-    """Is ``client_id`` an app client of the lab's pool configured as a safe SPA client?"""
+    """Is ``client_id`` an app client of the lab's pool configured as a safe SPA client?
+
+    It must meet the SPA rules above and leave no high or medium finding in
+    ``audit_app_client`` except the reminder that the app itself must send PKCE.
+    """
+    from .audit import audit_app_client
+
     if not client_id:
         return verdict(False, "", "Not done yet: set `spa_client_id` to the ClientId that "
                        "`create_user_pool_client` returned.")
-    idp = lab.client("cognito-idp")
     try:
-        raw = idp.describe_user_pool_client(UserPoolId=lab.user_pool_id,
-                                            ClientId=client_id)["UserPoolClient"]
+        report = audit_app_client(lab, lab.user_pool_id, client_id)
     except ClientError as exc:
         return verdict(False, "", f"No app client {client_id!r} in the lab's pool.",
                        details=[exc.response["Error"]["Message"]])
+    raw = report.client
     problems = spa_client_problems(raw)
-    passed = ("A well-configured public SPA client: no secret, SRP and refresh only, code "
-              "flow, https callbacks, user-existence errors hidden, revocation on.")
-    return verdict(not problems, passed,
-                   f"{len(problems)} thing(s) to fix in {raw.get('ClientName', client_id)!r}:",
-                   details=problems or None)
+    covered = {setting for setting, _ in problems}
+    problems += [(f.setting, f"audit, {f.severity}: {f.problem} {f.fix}") for f in report
+                 if f.severity in ("high", "medium") and f.setting not in covered
+                 and not _is_pkce_reminder(f, raw)]
+    if problems:
+        return verdict(False, "", f"{len(problems)} thing(s) to fix in "
+                       f"{raw.get('ClientName', client_id)!r}:",
+                       details=[text for _, text in problems])
+    reminders = [f"{f.setting}: {f.problem}" for f in report
+                 if f.severity in ("medium", "low") or _is_pkce_reminder(f, raw)]
+    return verdict(True, "A well-configured public SPA client: no secret, SRP and refresh only, "
+                   "code flow, https callbacks, user-existence errors hidden, revocation on.",
+                   "", details=[f"audit reminder — {r}" for r in dict.fromkeys(reminders)]
+                   or None)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import html
 import json
 import urllib.request
 import weakref
@@ -30,6 +31,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from cognito_lab.client import secret_hash
 from cognito_lab.teach import Verdict, verdict
+
+_esc = html.escape
 
 ANYONE = "anyone"
 A_USER = "any user with a token"
@@ -85,7 +88,10 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return self.accepted == self.should_accept and not self.detail.startswith("returned")
+        """A forgery must be rejected; a valid token accepted with its claims returned."""
+        if self.should_accept:
+            return self.accepted and not self.detail
+        return not self.accepted
 
 
 @dataclass(frozen=True)
@@ -196,12 +202,6 @@ class Report:
                 "<th style='text-align:left'>your verifier</th>"
                 "<th style='text-align:left'>kit error expected</th></tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>")
-
-
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text)
 
 
 def _outcome(verify: Callable[[str], Any], name: str, token: str, should_accept: bool,
@@ -484,6 +484,9 @@ def check_verifier(verify: Callable[[str], Any], lab: Any, client: str = "server
     if not callable(verify):
         return verdict(False, "", f"Pass your function itself: check_verifier(verify, lab), "
                        f"not {type(verify).__name__}.")
+    if not getattr(lab, "running", False):
+        return verdict(False, "", "The lab is not running: run the notebook again from the "
+                       "top (Restart & Run All).")
     gallery = forgery_gallery(lab, client)
     report = gallery.run(verify)
     details = [o.detail for o in report.outcomes]

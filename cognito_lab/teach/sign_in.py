@@ -35,19 +35,27 @@ def _result(answer: object) -> dict | None:
 
 def check_mfa_sign_in(lab, username: str, password: str,
                       sign_in: Callable[[str, str], dict]) -> Verdict:
-    """Is TOTP the user's preferred MFA, and does ``sign_in`` get tokens through it?"""
+    """Is TOTP the user's preferred MFA, and does ``sign_in`` get tokens through it?
+
+    The check moves the lab's clock 30 seconds first, so the code ``sign_in`` computes
+    is not the one just used to verify the enrolment.
+    """
     idp = lab.client("cognito-idp")
     user = idp.admin_get_user(UserPoolId=lab.user_pool_id, Username=username)
     if user.get("PreferredMfaSetting") != "SOFTWARE_TOKEN_MFA":
         return verdict(False, "", f"Not done yet: {username} has no TOTP MFA preferred.",
                        details=["AssociateSoftwareToken → VerifySoftwareToken → "
                                 "SetUserMFAPreference(SoftwareTokenMfaSettings=...)"])
+    lab.clock.advance(seconds=30)     # a fresh TOTP code: each one is accepted only once
     try:
         answer = sign_in(username, password)
     except NotImplementedError:
         return verdict(False, "", "TOTP is enrolled. Now fill in `sign_in_with_mfa`.")
     except ClientError as exc:
-        return verdict(False, "", "`sign_in_with_mfa` failed.", details=[_error(exc)])
+        details = [_error(exc)]
+        if exc.response["Error"]["Code"] == "CodeMismatchException":
+            details.append("Compute the code at the lab's time: totp.at(lab.clock.now()).")
+        return verdict(False, "", "`sign_in_with_mfa` failed.", details=details)
     except Exception as exc:
         return verdict(False, "", f"`sign_in_with_mfa` raised {type(exc).__name__}: {exc}")
     result = _result(answer)
@@ -70,12 +78,12 @@ def check_mfa_sign_in(lab, username: str, password: str,
 
 
 def _sign_in_srp(lab, user) -> dict:
-    from pycognito.aws_srp import AWSSRP
+    from ..client import srp
 
-    web = lab.app_clients["web"]
-    srp = AWSSRP(username=user.username, password=user.password, pool_id=lab.user_pool_id,
-                 client_id=web.client_id, client=lab.client("cognito-idp"))
-    return dict(srp.authenticate_user()["AuthenticationResult"])
+    answer = srp.sign_in(lab.client("cognito-idp"), pool_id=lab.user_pool_id,
+                         client_id=lab.app_clients["web"].client_id, username=user.username,
+                         password=user.password)
+    return dict(answer["AuthenticationResult"])
 
 
 def _attempt(function: Callable[[dict], str], tokens: dict) -> tuple[object, str | None]:

@@ -60,8 +60,8 @@ CLAIMS = {
                  "accepts access tokens only.",
     "scope": "OAuth scopes granted, separated by spaces (access tokens only): what the bearer "
              "may do, e.g. orders/read.",
-    "cognito:groups": "The user's groups in this pool, highest precedence first. Your API can "
-                      "base authorization on them.",
+    "cognito:groups": "The user's groups in this pool. Your API can base authorization on "
+                      "them (e.g. only admins may delete).",
     "cognito:username": "The user's user name in the pool. In a pool where people sign in "
                         "with their email, Cognito generates it: here it equals sub.",
     "username": "The user's user name in the pool (the same value as cognito:username in the "

@@ -6,15 +6,17 @@ produced by this run, and the repository's files are never touched. ``run_notebo
 opens one notebook, waits until its kernel is really idle, runs all cells from the Run
 menu, waits until every cell has run, and saves a screenshot.
 
-Fixtures: ``chromium`` (session; a Playwright browser on Debian's /usr/bin/chromium, never
-a downloaded one) and ``jupyterlab`` (session). Timings from FIELD-NOTES.md: a notebook
-end to end takes about 5 s once the server is up.
+Fixture: ``jupyterlab`` (session). The ``browser`` fixture (conftest.py) launches Debian's
+/usr/bin/chromium with ``launch_chromium()``, never a downloaded browser. Measured: the
+server starts in ~5 s; a notebook then takes ~10 s (page load ~4 s, kernel start ~2.5 s,
+running the cells).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -47,6 +49,7 @@ NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 # The kernel's status in the status bar ("Python 3 (ipykernel) | Idle"); the toolbar's
 # execution indicator reports idle too early (FIELD-NOTES).
 KERNEL_STATUS = "[title^='Change kernel for']"
+TRACEBACK = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
 
 
 def free_port() -> int:
@@ -134,31 +137,28 @@ def wait_for_kernel_idle(page, timeout: float = 60) -> None:
 
 def run_all_cells(page) -> None:
     """Run → Run All Cells, from the menu as a learner would."""
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
 
 
 def wait_until_all_cells_ran(page, timeout: float = 120) -> None:
     """Wait until every code cell shows an execution count ``[n]``, or a run stopped on an
     error (then no cell is queued ``[*]`` any more and an error output is shown)."""
     page.wait_for_function(
-        """selector => {
+        """([notebook, traceback]) => {
             const prompts = [...document.querySelectorAll(
-                selector + ' .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
+                notebook + ' .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
             if (prompts.length === 0) return false;
             if (prompts.every(p => /^\\[\\d+\\]:$/.test(p))) return true;
             const queued = prompts.some(p => p.includes('*'));
-            const error = document.querySelector(
-                selector + ' .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]');
-            return !queued && error !== null;
-        }""", arg=NOTEBOOK, timeout=timeout * 1000)
+            return !queued && document.querySelector(notebook + ' ' + traceback) !== null;
+        }""", arg=[NOTEBOOK, TRACEBACK], timeout=timeout * 1000)
     wait_for_kernel_idle(page, timeout)
 
 
 def error_outputs(page) -> list[str]:
     """The text of every traceback shown in the notebook."""
-    errors = page.locator(f"{NOTEBOOK} .jp-OutputArea-output"
-                          "[data-mime-type='application/vnd.jupyter.stderr']")
+    errors = page.locator(f"{NOTEBOOK} {TRACEBACK}")
     return [errors.nth(i).inner_text() for i in range(errors.count())]
 
 
@@ -182,23 +182,15 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-# -- fixtures (re-exported by conftest.py) -------------------------------------------------
-@pytest.fixture(scope="session")
-def chromium() -> Iterator:
-    """Debian's Chromium through Playwright. Missing Chromium fails: CI installs it."""
+# -- fixtures (conftest.py imports them) ---------------------------------------------------
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright. Missing Chromium fails the test: CI installs it."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: browser tests need Debian's Chromium. Install "
                     "it with `apt-get update && apt-get install -y chromium` (.ci/run does); "
                     "never `playwright install`.", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                      args=CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="session")

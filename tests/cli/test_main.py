@@ -52,3 +52,15 @@ def test_each_command_has_its_own_help(command, capsys):
         main([command, "--help"])
     assert stopped.value.code == 0
     assert f"cognito-lab {command}" in capsys.readouterr().out
+
+
+def test_the_instructor_guide_documents_exactly_these_commands():
+    import re
+    from pathlib import Path
+
+    from cognito_lab.cli import parser
+
+    guide = (Path(__file__).parents[2] / "docs" / "instructor-guide.md").read_text()
+    documented = set(re.findall(r"^\| `cognito-lab (\w+)", guide, re.M))
+    [commands] = [a for a in parser()._actions if a.dest == "command"]
+    assert documented == set(commands.choices)

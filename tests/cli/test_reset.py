@@ -34,7 +34,8 @@ def workshop(tmp_path) -> Path:
     (notebooks / "00_start.ipynb").write_text('{"stored": "outputs"}')
     (notebooks / "01_next.ipynb").write_text('{"stored": "more outputs"}')
     (notebooks / "solutions" / "00_start.py").write_text("answer = 1\n")
-    (repo / ".gitignore").write_text(".ipynb_checkpoints/\n")
+    (notebooks / "sanitize.cfg").write_text("[ports]\n")
+    (repo / ".gitignore").write_text(".ipynb_checkpoints/\n__pycache__/\ninstructor-only/\n")
     (repo / "README.md").write_text("readme\n")
     _git(repo, "init", "-q")
     _git(repo, "add", ".")
@@ -43,13 +44,19 @@ def workshop(tmp_path) -> Path:
     (notebooks / "00_start.ipynb").write_text('{"learner": "outputs"}')
     (notebooks / "01_next.ipynb").unlink()
     (notebooks / "solutions" / "00_start.py").write_text("answer = 2\n")
+    (notebooks / "sanitize.cfg").write_text("[ports]\n[an instructor's new section]\n")
     (notebooks / ".ipynb_checkpoints").mkdir()
     (notebooks / ".ipynb_checkpoints" / "00_start-checkpoint.ipynb").write_text("{}")
     (notebooks / "Untitled.ipynb").write_text("{}")
     (notebooks / "scratch").mkdir()
     (notebooks / "scratch" / "my_notes.txt").write_text("mine")
-    # an instructor's new notebook, not committed yet: never deleted
+    (notebooks / "solutions" / "__pycache__").mkdir()
+    (notebooks / "solutions" / "__pycache__" / "x.pyc").write_text("")
+    # an instructor's new notebook, not committed yet, and files git ignores on purpose:
+    # never deleted
     (notebooks / "05_new_lesson.ipynb").write_text("{}")
+    (notebooks / "instructor-only").mkdir()
+    (notebooks / "instructor-only" / "answers.md").write_text("keep")
     # outside the notebooks folder: never touched
     (repo / "outside.txt").write_text("keep me")
     (tmp_path / "target.txt").write_text("the target of a link")
@@ -66,9 +73,11 @@ def test_dry_run_lists_everything_and_changes_nothing(workshop, capsys):
     assert "would restore" in out
     for name in ("00_start.ipynb", "01_next.ipynb", "solutions/00_start.py",
                  ".ipynb_checkpoints/00_start-checkpoint.ipynb", "Untitled.ipynb",
-                 "scratch/my_notes.txt", "link_out"):
+                 "scratch/my_notes.txt", "link_out", "solutions/__pycache__/x.pyc"):
         assert f"  {name}\n" in out, name
-    assert "left alone" in out and "  05_new_lesson.ipynb\n" in out
+    kept = out.split("left alone", 1)[1]
+    assert "  05_new_lesson.ipynb\n" in kept and "  instructor-only/answers.md\n" in kept
+    assert "  sanitize.cfg\n" in kept
     assert "outside.txt" not in out
     assert "reset --yes" in out
 
@@ -79,9 +88,13 @@ def test_yes_restores_stored_outputs_and_removes_learners_files(workshop, capsys
     assert (notebooks / "00_start.ipynb").read_text() == '{"stored": "outputs"}'
     assert (notebooks / "01_next.ipynb").read_text() == '{"stored": "more outputs"}'
     assert (notebooks / "solutions" / "00_start.py").read_text() == "answer = 1\n"
-    for gone in (".ipynb_checkpoints", "Untitled.ipynb", "scratch", "link_out"):
+    for gone in (".ipynb_checkpoints", "Untitled.ipynb", "scratch", "link_out",
+                 "solutions/__pycache__"):
         assert not (notebooks / gone).exists() and not (notebooks / gone).is_symlink(), gone
     assert (notebooks / "05_new_lesson.ipynb").exists()
+    assert (notebooks / "instructor-only" / "answers.md").read_text() == "keep"
+    assert "new section" in (notebooks / "sanitize.cfg").read_text()
+    assert (notebooks / "solutions").is_dir()
     assert (workshop / "outside.txt").read_text() == "keep me"
     assert (workshop.parent / "target.txt").read_text() == "the target of a link"
     assert "Done" in capsys.readouterr().out
@@ -118,3 +131,13 @@ def test_a_path_leading_outside_the_folder_is_refused(tmp_path):
     with pytest.raises(reset.UsageError, match="not inside"):
         reset.apply(reset.Plan(folder, True, remove=["../elsewhere"]))
     assert (tmp_path / "elsewhere").is_dir()
+
+
+def test_it_refuses_a_repository_root_or_a_folder_without_notebooks(workshop, tmp_path, capsys):
+    before = _snapshot(workshop)
+    assert main(["reset", "--notebooks", str(workshop), "--yes"]) == 2
+    assert "root of the repository" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert main(["reset", "--notebooks", str(tmp_path / "empty"), "--yes"]) == 2
+    assert "no course notebooks" in capsys.readouterr().err
+    assert _snapshot(workshop) == before

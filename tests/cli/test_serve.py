@@ -176,3 +176,15 @@ def test_a_port_out_of_range_is_refused_by_the_parser(capsys):
         main(["serve", "--port", "70000"])
     assert stopped.value.code == 2
     assert "0..65535" in capsys.readouterr().err
+
+
+def test_under_a_hub_the_browser_link_goes_through_jupyter_server_proxy(lab, monkeypatch):
+    from cognito_lab.cli.serve import describe, render
+
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ada/")
+    info = describe(lab)
+    assert info["public_url"] == f"/user/ada/proxy/{lab.port}"
+    assert info["sign_in"]["browser_url"].startswith(
+        f"/user/ada/proxy/{lab.port}/oauth2/authorize?response_type=code")
+    assert info["sign_in"]["url"].startswith(lab.domain_url)   # the server side is unchanged
+    assert f"/user/ada/proxy/{lab.port}/" in render(info)

@@ -52,3 +52,27 @@ def test_cfn_lint_really_checks_this_template(tmp_path):
     rules = {m.rule.id for m in found if m.rule.severity == "error"}
     assert "E3002" in rules, _describe(found)   # the misspelt property
     assert "E1020" in rules, _describe(found)   # the unknown reference
+
+
+def test_the_guides_deploy_command_fits_the_template_and_aws_rules():
+    """The instructor guide's `aws cloudformation deploy` passes a DomainPrefix AWS accepts.
+
+    AWS "CreateUserPoolDomain" (cognito-user-identity-pools/latest/APIReference/
+    API_CreateUserPoolDomain.html): a prefix matches ^[a-z0-9](?:[a-z0-9\\-]{0,61}[a-z0-9])?$;
+    and Cognito refuses prefixes containing the reserved words aws, amazon or cognito.
+    """
+    import re
+
+    import yaml
+
+    guide = (Path(__file__).parents[2] / "docs" / "instructor-guide.md").read_text()
+    command = re.search(r"aws cloudformation deploy(?:[^\n]*\\\n)*[^\n]*", guide).group(0)
+    assert f"--template-file {TEMPLATE.relative_to(Path(__file__).parents[2])}" in command
+    assert "--capabilities CAPABILITY_IAM" in command
+    prefix = re.search(r"DomainPrefix=(\S+)", command).group(1)
+    assert re.fullmatch(r"[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?", prefix)
+    assert not re.search(r"aws|amazon|cognito", prefix)
+    loader = type("Loader", (yaml.SafeLoader,), {})
+    loader.add_multi_constructor("!", lambda *_: None)
+    parameters = yaml.load(TEMPLATE.read_text(), Loader=loader)["Parameters"]
+    assert "DomainPrefix" in parameters

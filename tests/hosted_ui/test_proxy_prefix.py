@@ -9,7 +9,7 @@ started under the prefix stays under it. A tiny reverse proxy plays jupyter-serv
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,7 +33,7 @@ class PrefixProxy:
         self.prefix = prefix
         self.forwarded: list[str] = []
 
-    def __call__(self, environ: dict, start_response) -> list[bytes]:  # noqa: ANN001
+    def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
         path = environ.get("PATH_INFO", "")
         if not path.startswith(self.prefix + "/"):
             start_response("404 Not Found", [("Content-Type", "text/plain")])

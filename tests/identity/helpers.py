@@ -76,7 +76,7 @@ def role_of(lab, creds: dict) -> str:
     return arn.split(":assumed-role/")[1].split("/")[0]
 
 
-def error_of(call) -> tuple[str, str]:  # noqa: ANN001
+def error_of(call) -> tuple[str, str]:
     """(code, message) of the ClientError the call raises; fails if it does not raise."""
     try:
         call()

@@ -7,7 +7,7 @@ import pytest
 from .helpers import browser, claims, error_of, get_id, logins, mint, provider, resign
 
 
-def _get_id(lab, login_map: dict | None):  # noqa: ANN202
+def _get_id(lab, login_map: dict | None):
     params = {"IdentityPoolId": lab.identity_pool_id}
     if login_map is not None:
         params["Logins"] = login_map

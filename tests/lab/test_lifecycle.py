@@ -14,7 +14,9 @@ from cognito_lab import Lab
 
 
 def _port_is_free(port: int) -> bool:
+    """Nothing listens there (TIME_WAIT leftovers of closed connections don't count)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -108,3 +110,8 @@ def test_repr_html_maps_the_lab(lab):
         assert expected in page
     assert lab.app_clients["web"].client_secret is None
     assert lab.app_clients["server"].client_secret not in page
+
+
+def test_a_busy_port_is_a_clear_error_not_a_dead_kernel():
+    with Lab.start() as lab, pytest.raises(OSError, match="port is in use"):
+        Lab.start(port=lab.port)

@@ -42,7 +42,7 @@ def test_app_clients_are_public_confidential_and_m2m(lab):
 
 def test_domain_resource_server_groups_identity_pool(lab):
     idp = lab.client("cognito-idp")
-    assert lab.domain == "cognito-lab-demo"
+    assert lab.domain == "my-shop-auth-demo"
     domain = idp.describe_user_pool_domain(Domain=lab.domain)["DomainDescription"]
     assert domain["UserPoolId"] == lab.user_pool_id
     server = idp.describe_resource_server(UserPoolId=lab.user_pool_id,

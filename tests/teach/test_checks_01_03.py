@@ -82,7 +82,9 @@ def test_signed_up_and_confirmed_refuses_the_usual_shortcuts(lab, capsys):
     assert not check_signed_up_and_confirmed(lab, None)
     assert not check_signed_up_and_confirmed(lab, "alice@example.com")       # a demo user
     assert not check_signed_up_and_confirmed(lab, "nobody@example.com")      # no such user
-    lab.add_user("frank", "frank@example.com")                               # admin-created
+    lab.client("cognito-idp").admin_create_user(                              # admin-created
+        UserPoolId=lab.user_pool_id, Username="frank@example.com", MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": "frank@example.com"}])
     capsys.readouterr()
     assert not check_signed_up_and_confirmed(lab, "frank@example.com")
     assert "administrator" in capsys.readouterr().out
@@ -100,7 +102,6 @@ WRONG_HASHES = {
     "key and message swapped": lambda u, c, s: base64.b64encode(_hmac(u + c, s).digest()).decode(),
     "hex digest": lambda u, c, s: _hmac(s, u + c).hexdigest(),
     "bytes": lambda u, c, s: base64.b64encode(_hmac(s, u + c).digest()),
-    "url-safe": lambda u, c, s: base64.urlsafe_b64encode(_hmac(s, u + c).digest()).decode(),
 }
 
 
@@ -112,6 +113,15 @@ def test_secret_hash_right_answer_signs_in(lab, capsys):
 @pytest.mark.parametrize("mistake", sorted(WRONG_HASHES))
 def test_secret_hash_usual_mistakes_fail(lab, mistake):
     assert not check_secret_hash(lab, WRONG_HASHES[mistake])
+
+
+def test_secret_hash_diagnoses_url_safe_base64():
+    """A digest with '/' in it (fixed inputs): URL-safe Base64 differs and is named."""
+    from cognito_lab.teach.app_clients import _diagnose
+
+    url_safe = base64.urlsafe_b64encode(
+        _hmac("secret0", "alice@example.com" + "clientid").digest()).decode()
+    assert "URL-safe" in _diagnose(url_safe, "alice@example.com", "clientid", "secret0")
 
 
 def test_secret_hash_skeleton_and_crash_fail(lab, capsys):
@@ -147,6 +157,8 @@ BAD_SPAS = {
     "legacy errors": {"PreventUserExistenceErrors": "LEGACY"},
     "no revocation": {"EnableTokenRevocation": False},
     "implicit grant": {"AllowedOAuthFlows": ["code", "implicit"]},
+    "admin scope (audit)": {"AllowedOAuthScopes": ["openid", "aws.cognito.signin.user.admin"]},
+    "ten-year refresh token (audit)": {"RefreshTokenValidity": 3650},
     "day-long access token": {"AccessTokenValidity": 24, "TokenValidityUnits": {
         "AccessToken": "hours", "IdToken": "minutes", "RefreshToken": "days"}},
 }

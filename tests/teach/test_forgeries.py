@@ -24,7 +24,6 @@ import cognito_lab.api as api
 from cognito_lab.api import CognitoJwtVerifier, JwtVerificationError
 from cognito_lab.teach.forgeries import (
     OTHER_APP_NAME,
-    build_gallery,
     check_verifier,
     forgery_gallery,
 )
@@ -137,8 +136,10 @@ def test_gallery_is_kept_per_lab_and_never_moves_the_clock(lab, gallery):
     assert lab.clock.offset == 0
 
 
-def test_gallery_is_remade_when_its_keys_are_retired(fresh_lab):
+def test_gallery_stops_its_second_lab_and_is_remade_when_keys_are_retired(fresh_lab):
+    before = set(threading.enumerate())
     first = forgery_gallery(fresh_lab)
+    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
     fresh_lab.rotate_signing_keys(retire_old=True)
     second = forgery_gallery(fresh_lab)
     assert second is not first
@@ -146,12 +147,6 @@ def test_gallery_is_remade_when_its_keys_are_retired(fresh_lab):
                                   client_id=fresh_lab.app_clients["server"].client_id,
                                   jwks_url=fresh_lab.jwks_url, clock=fresh_lab.clock)
     assert verifier.verify(second.valid[0].token)
-
-
-def test_building_stops_the_second_lab(fresh_lab):
-    before = set(threading.enumerate())
-    build_gallery(fresh_lab)
-    assert [t for t in threading.enumerate() if t not in before and t.is_alive()] == []
 
 
 # --- the self-check --------------------------------------------------------------------------
@@ -213,3 +208,23 @@ def test_untouched_skeleton_and_wrong_arguments_get_a_friendly_verdict(lab, caps
     assert "Not done yet" in capsys.readouterr().out
     assert not check_verifier("verify", lab)  # type: ignore[arg-type]
     assert "Pass your function itself" in capsys.readouterr().out
+
+
+def test_returning_none_for_bad_tokens_counts_as_rejecting(lab, kit_verifier, capsys):
+    def polite(token: str) -> dict | None:
+        try:
+            return kit_verifier.verify(token)
+        except JwtVerificationError:
+            return None
+
+    assert check_verifier(polite, lab)
+    assert "rejected (returned None)" in capsys.readouterr().out
+
+
+def test_a_stopped_lab_gets_a_verdict_not_a_traceback(capsys):
+    from cognito_lab import Lab
+
+    stopped = Lab.start(users=())
+    stopped.stop()
+    assert not check_verifier(naive_verify, stopped)
+    assert "not running" in capsys.readouterr().out

@@ -129,7 +129,9 @@ def get_credentials_for_identity(call: Call) -> dict:
     expires_at = float(int(call.emulator.clock.now()) + CREDENTIALS_LIFETIME)
     state.add_grant(Grant(access_key_id=assumed["AccessKeyId"],
                           identity_id=identity.identity_id, pool_id=identity.pool_id,
-                          role_arn=role_arn, role_id=role["RoleId"], expires_at=expires_at))
+                          role_arn=role_arn, role_id=role["RoleId"], expires_at=expires_at,
+                          secret_key=assumed["SecretAccessKey"],
+                          session_token=assumed["SessionToken"]))
     return {"IdentityId": identity.identity_id, "Credentials": {
         "AccessKeyId": assumed["AccessKeyId"], "SecretKey": assumed["SecretAccessKey"],
         "SessionToken": assumed["SessionToken"], "Expiration": expires_at}}

@@ -15,6 +15,10 @@ request at a time:
 - unsigned requests pass only for operations AWS serves without credentials (GetId,
   InitiateAuth, AssumeRoleWithWebIdentity, ...).
 
+Operations the emulator answers itself never reach moto; for those the dispatcher asks
+``refusal_by_iam`` first, which has moto's IAM engine judge a side-effect-free probe of the
+same operation, signed with the caller's identity-pool credentials.
+
 A shared/exclusive lock keeps every other moto request out of an enforcement window, so
 enforcement never leaks into other requests, labs or tests in the process; the previous
 setting is restored after each window.
@@ -26,6 +30,7 @@ import io
 import json
 import re
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -36,6 +41,7 @@ from .query import QueryGateway
 
 if TYPE_CHECKING:
     from .enforcement import IamEnforcement
+    from .state import Grant
 
 # Operations AWS answers without AWS credentials (SDKs may still sign them).
 PUBLIC_TARGETS = {
@@ -175,7 +181,10 @@ class Signed:
             query = parse_qs(environ.get("QUERY_STRING", ""))
             credential = (query.get("X-Amz-Credential") or [""])[0]
             found = _CREDENTIAL.search(f"Credential={credential}/")
-            self.presigned = found is not None
+            legacy = (query.get("AWSAccessKeyId") or [""])[0]      # a SigV2 presigned URL
+            self.presigned = found is not None or bool(legacy)
+            if legacy and found is None:
+                self.access_key, self.service = legacy, "s3"
         if found is not None:
             self.access_key, self.service = found.group(1), found.group(2)
 
@@ -218,7 +227,9 @@ class IamGate:
         self.app = app                     # moto itself, for calls made inside a window
         self._lock = SharedExclusiveLock()
         self._control = Client(app)
-        self._enforcing: dict[str, IamEnforcement] = {}
+        # weak: a lab that is gone stops enforcing without having to say so
+        self._enforcing: weakref.WeakValueDictionary[str, IamEnforcement] = \
+            weakref.WeakValueDictionary()
         self._registry_lock = threading.Lock()
 
     def enforce(self, enforcement: IamEnforcement) -> None:
@@ -241,6 +252,9 @@ class IamGate:
     def _judged(self, enforcement: IamEnforcement, environ: dict) -> Answer:
         signed = Signed(environ)
         protocol = protocol_of(environ, signed)
+        if environ.get("PATH_INFO", "").startswith("/moto-api/"):     # moto's own controls
+            with self._lock.shared():
+                return run(self.app, environ)
         if signed.access_key is None:
             if _is_public(environ, protocol):
                 with self._lock.shared():
@@ -271,6 +285,61 @@ class IamGate:
                     answer = run(self.app, environ)
         return as_json_error(answer) if protocol == "json" else answer
 
+    def judge_handled(self, enforcement: IamEnforcement, environ: dict) -> Answer | None:
+        """For an operation the emulator answers itself: None if it may go ahead, else the
+        refusal. moto's IAM engine judges a probe: the same operation with an empty body
+        (refused before anything happens, if allowed at all: it names no resource), signed
+        with the caller's credentials."""
+        signed = Signed(environ)
+        if _is_public(environ, "json"):
+            return None
+        if signed.access_key is None:
+            return error_answer("json", "MissingAuthenticationToken",
+                                "Missing Authentication Token", 403)
+        if signed.access_key == enforcement.root_key:
+            return None
+        grant = enforcement.grant(signed.access_key)
+        if grant is None:
+            answer = self._probe(enforcement, environ, signed, None)
+            if _refusal_code(answer) in (None, "SignatureDoesNotMatch"):
+                return error_answer("json", "NotImplemented", "cognito-lab checks the "
+                                    "operations it answers itself only for identity pool "
+                                    "credentials.", 501)
+            return as_json_error(answer)
+        if grant.expires_at <= enforcement.clock.now():
+            return error_answer("json", "ExpiredToken",
+                                "The security token included in the request is expired", 400)
+        answer = self._probe(enforcement, environ, signed, grant)
+        return as_json_error(answer) if _refusal_code(answer) else None
+
+    def _probe(self, enforcement: IamEnforcement, environ: dict, signed: Signed,
+               grant: Grant | None) -> Answer:
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        host = f"{signed.service}.{enforcement.region}.amazonaws.com"
+        request = AWSRequest(method="POST", url=f"https://{host}/", data=b"{}", headers={
+            "X-Amz-Target": environ.get("HTTP_X_AMZ_TARGET", ""),
+            "Content-Type": "application/x-amz-json-1.1"})
+        secret, token = (grant.secret_key, grant.session_token) if grant else ("unknown", None)
+        SigV4Auth(Credentials(signed.access_key, secret, token), signed.service,
+                  enforcement.region).add_auth(request)
+        probe = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "QUERY_STRING": "",
+                 "SERVER_NAME": host, "SERVER_PORT": "443", "wsgi.url_scheme": "https",
+                 "wsgi.input": io.BytesIO(b"{}"), "CONTENT_LENGTH": "2",
+                 "CONTENT_TYPE": "application/x-amz-json-1.1", "HTTP_HOST": host,
+                 "HTTP_X_MOTO_ACCOUNT_ID": enforcement.account_id}
+        for name, value in request.headers.items():
+            probe["HTTP_" + name.upper().replace("-", "_")] = value
+        iam = QueryGateway(self.app, enforcement.account_id, enforcement.region,
+                           enforcement.root_key)
+        with self._lock.exclusive():
+            with resolved_policies(iam, grant.role_name if grant else None,
+                                   grant.policy_variables() if grant else {}):
+                with self._enforcement_on():
+                    return run(self.app, probe)
+
     @contextmanager
     def _enforcement_on(self) -> Iterator[None]:
         """moto's public switch: check IAM from the next request on; then restore."""
@@ -280,6 +349,35 @@ class IamGate:
             yield
         finally:
             self._control.post("/moto-api/reset-auth", data=str(previous).encode())
+
+
+AUTH_REFUSALS = {"AccessDenied", "InvalidClientTokenId", "SignatureDoesNotMatch",
+                 "InvalidToken", "ExpiredToken"}
+
+
+def _refusal_code(answer: Answer) -> str | None:
+    """The IAM refusal in a moto answer (moto answers them in XML), if it is one."""
+    found = re.search(rb"<Code>(.*?)</Code>", answer.body) if answer.code >= 400 else None
+    code = found.group(1).decode() if found else None
+    return code if code in AUTH_REFUSALS else None
+
+
+def refusal_by_iam(account_id: str, environ: dict) -> Any:
+    """For the dispatcher, before an operation the emulator answers itself: None, or the
+    WSGI answer refusing it (only in a lab that enforces IAM)."""
+    from ..moto_gateway import moto_wsgi_app
+
+    current = moto_wsgi_app()
+    if not isinstance(current, IamGate):
+        return None
+    with current._registry_lock:
+        enforcement = current._enforcing.get(account_id)
+    if enforcement is None:
+        return None
+    answer = current.judge_handled(enforcement, environ)
+    if answer is None:
+        return None
+    return lambda environ, start_response: answer.send(start_response)
 
 
 def gate() -> IamGate:

@@ -46,6 +46,8 @@ class Grant:
     role_arn: str
     role_id: str
     expires_at: float
+    secret_key: str = field(default="", repr=False)      # to sign IAM probes (iam_gate.py)
+    session_token: str = field(default="", repr=False)
 
     @property
     def role_name(self) -> str:
@@ -73,7 +75,7 @@ class IdentityState:
         self._roles: dict[str, dict] = {}                     # pool -> {Roles, RoleMappings}
         self._grants: dict[str, Grant] = {}
         self.query: QueryGateway = QueryGateway(moto_wsgi_app(), emulator.account_id,
-                                                emulator.region, emulator.moto._access_key)
+                                                emulator.region, emulator.moto.access_key)
         self.enforcement: IamEnforcement = IamEnforcement(emulator, self)
 
     # -- identities ------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Tests of cognito_lab.client: your app's side."""

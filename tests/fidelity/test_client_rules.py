@@ -1,0 +1,122 @@
+"""App-client settings Cognito refuses at CreateUserPoolClient / UpdateUserPoolClient."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import Accepted, Refused, attempt, expect
+
+OAUTH = {"AllowedOAuthFlowsUserPoolClient": True, "AllowedOAuthFlows": ["code"],
+         "AllowedOAuthScopes": ["openid"]}
+
+
+@pytest.mark.parametrize("url, problem", [
+    ("http://app.example.com/callback", "HTTPS"),
+    ("https://app.example.com/callback#done", "fragment"),
+    ("/callback", "absolute"),
+])
+def test_callback_urls_must_be_absolute_https_without_fragment(target, url, problem):
+    """Callback URLs: absolute, no fragment, HTTPS except for loopback.
+
+    AWS: CreateUserPoolClient, CallbackURLs ("Be an absolute URI", "Not include a fragment
+    component", "Amazon Cognito requires HTTPS over HTTP except for callback URLs to
+    http://localhost, http://127.0.0.1 and http://[::1]") (/cognito-user-identity-pools/
+    latest/APIReference/API_CreateUserPoolClient.html).
+    """
+    out = attempt(target.new_client, CallbackURLs=[url], **OAUTH)
+    expect(target, out, aws=Refused("InvalidParameterException", contains=problem),
+           moto=Accepted())
+
+
+@pytest.mark.parametrize("url", ["http://localhost:3000/cb", "http://127.0.0.1:8888/cb",
+                                 "http://[::1]/cb", "myapp://signed-in",
+                                 "https://app.example.com/callback"])
+def test_loopback_http_and_app_schemes_are_allowed(target, url):
+    """http on loopback and app schemes such as myapp:// are allowed.
+
+    AWS: CreateUserPoolClient, CallbackURLs (/cognito-user-identity-pools/latest/
+    APIReference/API_CreateUserPoolClient.html).
+    """
+    out = attempt(target.new_client, CallbackURLs=[url], LogoutURLs=[url], **OAUTH)
+    expect(target, out, aws=Accepted(), moto=Accepted())
+
+
+def test_sign_out_urls_follow_the_same_rules(target):
+    """LogoutURLs over plain http to a public host are refused.
+
+    AWS: "Application-specific settings with app clients", sign-out URLs
+    (/cognito/latest/developerguide/user-pool-settings-client-apps.html).
+    """
+    out = attempt(target.new_client, CallbackURLs=["https://app.example.com/cb"],
+                  LogoutURLs=["http://app.example.com/"], **OAUTH)
+    expect(target, out, aws=Refused("InvalidParameterException", contains="HTTPS"),
+           moto=Accepted())
+
+
+def test_client_credentials_cannot_be_combined_with_code(target):
+    """client_credentials can't be selected with code or implicit.
+
+    AWS: CreateUserPoolClient, AllowedOAuthFlows ("you must add client_credentials as the
+    only allowed OAuth flow") (/cognito-user-identity-pools/latest/APIReference/
+    API_CreateUserPoolClient.html).
+    """
+    out = attempt(target.new_client, GenerateSecret=True, AllowedOAuthFlowsUserPoolClient=True,
+                  AllowedOAuthFlows=["client_credentials", "code"],
+                  AllowedOAuthScopes=["orders/read"],
+                  CallbackURLs=["https://app.example.com/cb"])
+    expect(target, out,
+           aws=Refused("InvalidOAuthFlowException", "client_credentials flow can not be "
+                       "selected along with code flow or implicit flow."),
+           moto=Accepted())
+
+
+def test_client_credentials_needs_a_secret(target):
+    """client_credentials on a client without a secret.
+
+    AWS: "Application-specific settings with app clients" ("Your app client must have a
+    client secret to perform client_credentials grants") (/cognito/latest/developerguide/
+    user-pool-settings-client-apps.html).
+    """
+    out = attempt(target.new_client, AllowedOAuthFlowsUserPoolClient=True,
+                  AllowedOAuthFlows=["client_credentials"], AllowedOAuthScopes=["orders/read"])
+    expect(target, out,
+           aws=Refused("InvalidOAuthFlowException", "client_credentials flow can not be "
+                       "selected if client does not have a client secret."),
+           moto=Accepted())
+
+
+@pytest.mark.parametrize("settings, problem", [
+    ({"AllowedOAuthFlows": ["code"], "AllowedOAuthScopes": ["openid"],
+      "CallbackURLs": ["https://app.example.com/cb"]}, "AllowedOAuthFlowsUserPoolClient"),
+    ({"AllowedOAuthFlowsUserPoolClient": True, "AllowedOAuthFlows": ["code"],
+      "CallbackURLs": ["https://app.example.com/cb"]}, "AllowedOAuthScopes"),
+])
+def test_oauth_flows_need_the_oauth_switch_and_scopes(target, settings, problem):
+    """OAuth flows need AllowedOAuthFlowsUserPoolClient: true and at least one scope.
+
+    AWS: CreateUserPoolClient, AllowedOAuthFlowsUserPoolClient ("This parameter must have a
+    value of true before you can configure ... AllowedOAuthScopes ... AllowedOAuthFlows")
+    (/cognito-user-identity-pools/latest/APIReference/API_CreateUserPoolClient.html).
+    """
+    out = attempt(target.new_client, **settings)
+    expect(target, out, aws=Refused("InvalidParameterException", contains=problem),
+           moto=Accepted())
+
+
+@pytest.mark.parametrize("settings", [
+    {"AccessTokenValidity": 4, "TokenValidityUnits": {"AccessToken": "minutes"}},
+    {"IdTokenValidity": 2, "TokenValidityUnits": {"IdToken": "days"}},
+    {"RefreshTokenValidity": 30, "TokenValidityUnits": {"RefreshToken": "minutes"}},
+    {"RefreshTokenValidity": 3651},
+])
+def test_token_validity_bounds(target, settings):
+    """Access/ID tokens: 5 minutes to 1 day; refresh tokens: 1 hour to 10 years.
+
+    AWS: "Application-specific settings with app clients", token expiration
+    (/cognito/latest/developerguide/user-pool-settings-client-apps.html) and
+    CreateUserPoolClient.
+    """
+    out = attempt(target.new_client, **settings)
+    expect(target, out, aws=Refused("InvalidParameterException",
+                                    "Invalid range for token validity."),
+           moto=Accepted())

@@ -1,0 +1,253 @@
+"""Notebook 09's configuration checklist and its self-check.
+
+The checklist reads the live configuration; each rule must fail on the weakness it names
+and pass on the course template. The self-check runs the learner's fix first and a sign-in
+through the SPA after, so a fix that breaks the SPA fails too.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+from pathlib import Path
+
+import pytest
+
+from cognito_lab.teach.capstone import (
+    check_configuration,
+    checklist,
+    identity_role_arns,
+    mfa_item,
+    password_item,
+    sign_up_item,
+    tenant_item,
+    wildcard_actions,
+)
+
+SOLUTION = Path(__file__).resolve().parents[2] / "notebooks/solutions/09_harden_web_client.py"
+WEAKENED = {"no password flow in browser apps", "access and ID tokens ≤ 1 hour",
+            "user existence errors hidden", "token revocation on"}
+
+
+def harden_web_client():
+    """The notebook's solution, loaded from its file."""
+    return runpy.run_path(str(SOLUTION))["harden_web_client"]
+
+
+def screen_sign_ups(lab) -> None:
+    lab.triggers.attach("PreSignUp", lambda event, context: event)
+
+
+def weaken_web_client(lab) -> None:
+    """The teammate's changes in notebook 09."""
+    lab.client("cognito-idp").update_user_pool_client(
+        UserPoolId=lab.user_pool_id, ClientId=lab.app_clients["web"].client_id,
+        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
+                           "ALLOW_REFRESH_TOKEN_AUTH"],
+        AccessTokenValidity=1, IdTokenValidity=1,
+        TokenValidityUnits={"AccessToken": "days", "IdToken": "days", "RefreshToken": "days"},
+        PreventUserExistenceErrors="LEGACY", EnableTokenRevocation=False)
+
+
+def failed_rules(lab) -> set[str]:
+    return {item.rule for item in checklist(lab).failed}
+
+
+# -- the checklist on a live lab ------------------------------------------------------------
+def test_the_template_fails_only_on_open_sign_up(lab):
+    """The course template is strong, but lets anyone sign up with any email."""
+    assert failed_rules(lab) == {"sign-up screened, or off"}
+    assert len(checklist(lab)) == 12
+
+
+def test_a_screened_sign_up_passes_everything_and_says_so(fresh_lab, capsys):
+    screen_sign_ups(fresh_lab)
+    assert check_configuration(fresh_lab)
+    out = capsys.readouterr().out
+    assert out.startswith("✅ Your configuration passes the checklist: 12 of 12.")
+    assert "❌" not in out and "PreSignUp → cognito-lab-PreSignUp" in out
+
+
+def test_the_teammates_changes_fail_exactly_the_rules_they_break(fresh_lab, capsys):
+    screen_sign_ups(fresh_lab)
+    weaken_web_client(fresh_lab)
+    assert failed_rules(fresh_lab) == WEAKENED
+    assert not check_configuration(fresh_lab)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ 4 of 12 items fail:")
+    assert "web: access token lives 1 day" in out
+    assert "PreventUserExistenceErrors='ENABLED'" in out
+
+
+def test_an_over_broad_identity_pool_role_fails(fresh_lab):
+    """AWS anti-pattern: "The authenticated IAM role should not have s3:* or dynamodb:*"."""
+    screen_sign_ups(fresh_lab)
+    role = fresh_lab.resources["AuthenticatedRole"]
+    fresh_lab.client("iam").put_role_policy(
+        RoleName=role, PolicyName="shortcut", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+    [item] = checklist(fresh_lab).failed
+    assert item.area == "identity pool" and f"{role} allows s3:* (shortcut)" in item.found
+
+
+def test_a_group_role_is_checked_too(fresh_lab):
+    """The admins group's role reaches users through the token (cognito:preferred_role)."""
+    screen_sign_ups(fresh_lab)
+    role = fresh_lab.resources["AdminsRole"]
+    iam = fresh_lab.client("iam")
+    arn = iam.create_policy(PolicyName="everything", PolicyDocument=json.dumps({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName=role, PolicyArn=arn)
+    [item] = checklist(fresh_lab).failed
+    assert f"{role} allows * (everything)" in item.found
+
+
+def test_weak_pool_settings_fail(fresh_lab):
+    screen_sign_ups(fresh_lab)
+    idp = fresh_lab.client("cognito-idp")
+    idp.set_user_pool_mfa_config(UserPoolId=fresh_lab.user_pool_id, MfaConfiguration="OFF")
+    assert failed_rules(fresh_lab) == {"MFA available"}
+
+
+# -- the exercise's self-check ----------------------------------------------------------------
+@pytest.fixture
+def weakened(fresh_lab):
+    screen_sign_ups(fresh_lab)
+    weaken_web_client(fresh_lab)
+    return fresh_lab
+
+
+def test_the_untouched_skeleton_is_not_done_and_shows_the_checklist(weakened, capsys):
+    def harden_web_client(idp, user_pool_id, client_id):
+        raise NotImplementedError
+
+    assert not check_configuration(weakened, harden_web_client)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ Not done yet: fill in `harden_web_client`.")
+    assert out.count("❌") == 5       # the headline and the four weakened rules
+
+
+def test_the_solution_passes_and_the_spa_still_signs_in(weakened, capsys):
+    assert check_configuration(weakened, harden_web_client())
+    out = capsys.readouterr().out
+    assert out.startswith("✅ Your configuration passes the checklist: 13 of 13.")
+    assert "carol@example.com signed in; access token for 1 hour" in out
+    settings = weakened.client("cognito-idp").describe_user_pool_client(
+        UserPoolId=weakened.user_pool_id,
+        ClientId=weakened.app_clients["web"].client_id)["UserPoolClient"]
+    assert settings["CallbackURLs"] == ["http://localhost:3000/callback"]
+    assert settings["AllowedOAuthScopes"] == ["openid", "email", "profile", "orders/read"]
+
+
+def test_a_partial_fix_names_what_is_left(weakened, capsys):
+    def harden_web_client(idp, user_pool_id, client_id):
+        idp.update_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id,
+                                    PreventUserExistenceErrors="ENABLED",
+                                    EnableTokenRevocation=True)
+
+    assert not check_configuration(weakened, harden_web_client)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ 2 of 13 items fail:")
+    assert "ALLOW_USER_PASSWORD_AUTH is enabled on a public client" in out
+
+
+def test_an_update_cognito_refuses_is_reported_not_raised(weakened, capsys):
+    def harden_web_client(idp, user_pool_id, client_id):
+        idp.update_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id,
+                                    AccessTokenValidity=60)   # 60 days: out of range
+
+    assert not check_configuration(weakened, harden_web_client)
+    out = capsys.readouterr().out
+    assert "Cognito refused the update" in out
+    assert "InvalidParameterException: Invalid range for token validity." in out
+
+
+def test_a_fix_that_breaks_the_spa_fails(weakened, capsys):
+    solution = harden_web_client()
+
+    def harden_web_client_too_much(idp, user_pool_id, client_id):
+        solution(idp, user_pool_id, client_id)
+        idp.update_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id,
+                                    CallbackURLs=["https://elsewhere.example/callback"])
+
+    assert not check_configuration(weakened, harden_web_client_too_much)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ 1 of 13 items fail:")
+    assert "❌ SPA (web)" in out and "keep its callback URL" in out
+
+
+def test_a_fix_that_raises_is_reported(weakened, capsys):
+    def harden_web_client(idp, user_pool_id, client_id):
+        return idp.no_such_operation()
+
+    assert not check_configuration(weakened, harden_web_client)
+    assert "`harden_web_client` raised AttributeError" in capsys.readouterr().out
+
+
+# -- the rules, one by one ------------------------------------------------------------------
+@pytest.mark.parametrize(("policy", "ok"), [
+    ({"MinimumLength": 12, "RequireUppercase": True, "RequireLowercase": True,
+      "RequireNumbers": True}, True),
+    ({"MinimumLength": 8, "RequireUppercase": True, "RequireLowercase": True,
+      "RequireNumbers": True, "RequireSymbols": True}, False),
+    ({"MinimumLength": 16, "RequireUppercase": True, "RequireLowercase": True}, False),
+    ({}, False),
+])
+def test_password_policy(policy, ok):
+    assert password_item({"Policies": {"PasswordPolicy": policy}}).ok is ok
+
+
+@pytest.mark.parametrize(("mfa", "ok"), [
+    ({"MfaConfiguration": "OPTIONAL", "SoftwareTokenMfaConfiguration": {"Enabled": True}}, True),
+    ({"MfaConfiguration": "ON", "SmsMfaConfiguration": {"SmsAuthenticationMessage": "{####}"}},
+     True),
+    ({"MfaConfiguration": "OFF", "SoftwareTokenMfaConfiguration": {"Enabled": True}}, False),
+    ({"MfaConfiguration": "OPTIONAL", "SoftwareTokenMfaConfiguration": {"Enabled": False}},
+     False),
+])
+def test_mfa(mfa, ok):
+    assert mfa_item(mfa).ok is ok
+
+
+def test_tenant_attribute_must_exist_and_be_immutable():
+    attribute = {"Name": "custom:tenant_id", "Mutable": False}
+    assert tenant_item({"SchemaAttributes": [attribute]}).ok
+    assert not tenant_item({"SchemaAttributes": [{**attribute, "Mutable": True}]}).ok
+    assert not tenant_item({"SchemaAttributes": [{"Name": "email"}]}).ok
+
+
+def test_sign_up_screened_by_a_trigger_or_closed():
+    assert not sign_up_item({"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False}}).ok
+    assert sign_up_item({"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True}}).ok
+    assert sign_up_item({"LambdaConfig": {
+        "PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:screen"}}).ok
+
+
+@pytest.mark.parametrize(("statement", "wild"), [
+    ({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, ["s3:*"]),
+    ({"Effect": "Allow", "Action": ["s3:GetObject", "dynamodb:*"], "Resource": "*"},
+     ["dynamodb:*"]),
+    ({"Effect": "Allow", "Action": "*", "Resource": "*"}, ["*"]),
+    ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
+     ["NotAction (allows everything else)"]),
+    ({"Effect": "Deny", "Action": "s3:*", "Resource": "*"}, []),
+    ({"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}, []),
+])
+def test_wildcard_actions(statement, wild):
+    assert wildcard_actions({"Statement": [statement]}) == wild
+    assert wildcard_actions(json.dumps({"Statement": statement})) == wild
+
+
+def test_roles_a_user_can_get_include_rules_and_groups():
+    roles = {"Roles": {"authenticated": "arn:aws:iam::1:role/a", "unauthenticated":
+                       "arn:aws:iam::1:role/g"},
+             "RoleMappings": {"p": {"Type": "Rules", "RulesConfiguration": {"Rules": [
+                 {"Claim": "x", "MatchType": "Equals", "Value": "y",
+                  "RoleARN": "arn:aws:iam::1:role/r"}]}}}}
+    groups = [{"GroupName": "admins", "RoleArn": "arn:aws:iam::1:role/admins"},
+              {"GroupName": "members"}]
+    assert identity_role_arns(roles, groups) == [
+        "arn:aws:iam::1:role/a", "arn:aws:iam::1:role/g", "arn:aws:iam::1:role/r",
+        "arn:aws:iam::1:role/admins"]
