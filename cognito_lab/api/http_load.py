@@ -163,10 +163,12 @@ def drive(url: str, path: str, *, token: str | None = None, concurrency: int = 1
 
 
 def _make_server(app: Any, threads: int) -> tuple[Callable[[], None], Callable[[], None], int]:
-    """(serve_forever, stop, port) for waitress if installed, else werkzeug."""
+    """(serve_forever, stop, port) for waitress if installed, else werkzeug. ``stop()``
+    returns once ``serve_forever`` has returned and the port is closed."""
     import logging
 
     try:
+        from waitress import wasyncore
         from waitress.server import create_server
     except ImportError:
         from werkzeug.serving import make_server
@@ -174,12 +176,34 @@ def _make_server(app: Any, threads: int) -> tuple[Callable[[], None], Callable[[
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         server.daemon_threads = True
-        return (lambda: server.serve_forever(0.05)), server.shutdown, server.server_address[1]
+
+        def stop_werkzeug() -> None:
+            server.shutdown()
+            server.server_close()
+
+        return (lambda: server.serve_forever(0.05)), stop_werkzeug, server.server_address[1]
     for name in ("waitress", "waitress.queue"):     # "Task queue depth is 3" under load
         logging.getLogger(name).setLevel(logging.ERROR)
-    server = create_server(app, host="127.0.0.1", port=0, threads=threads,
+    channels: dict[int, Any] = {}                   # waitress's socket map, ours to close
+    server = create_server(app, map=channels, host="127.0.0.1", port=0, threads=threads,
                            connection_limit=256, ident="cognito-lab-sample-api")
-    return server.run, server.close, int(server.effective_port)
+    stopping, stopped = threading.Event(), threading.Event()
+
+    def serve_waitress() -> None:
+        try:
+            while not stopping.is_set():
+                wasyncore.loop(timeout=0.05, map=channels, count=1)
+        finally:
+            for channel in list(channels.values()):
+                channel.close()
+            server.task_dispatcher.shutdown()
+            stopped.set()
+
+    def stop_waitress() -> None:
+        stopping.set()
+        stopped.wait(timeout=5)
+
+    return serve_waitress, stop_waitress, int(server.effective_port)
 
 
 def server_description(threads: int = 8) -> str:

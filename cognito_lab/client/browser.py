@@ -157,11 +157,13 @@ class Browser:
 
     def sign_in(self, authorize_url: str, username: str, password: str, *,
                 new_password: str | None = None,
-                mfa_code: str | Callable[[], str] | None = None) -> BrowserSignIn:
+                mfa_code: str | Callable[[], str] | None = None,
+                totp_setup: Callable[[str], str] | None = None) -> BrowserSignIn:
         """Open the authorize URL, sign in on the hosted UI, return the callback URL.
 
         ``new_password`` answers a NEW_PASSWORD_REQUIRED page; ``mfa_code`` (a code, or a
-        function returning one, e.g. ``pyotp.TOTP(secret).now``) answers an MFA page.
+        function returning one, e.g. ``pyotp.TOTP(secret).now``) answers an MFA page;
+        ``totp_setup(secret)`` answers an MFA set-up page with a code for the new secret.
         Raises SignInError with the page's message if the sign-in fails.
         """
         first = len(self.steps)
@@ -170,7 +172,8 @@ class Browser:
             raise ValueError("the authorize URL has no redirect_uri")
         page = self.follow(self.get(authorize_url, "Send the user to /oauth2/authorize"),
                            stop_at)
-        answers = {"password": password, "new_password": new_password, "code": mfa_code}
+        answers = {"password": password, "new_password": new_password, "code": mfa_code,
+                   "secret_code": totp_setup}
         submitted: set[str] = set()
         for _ in range(len(FORM_KINDS) + 1):
             location = page.location
@@ -196,7 +199,7 @@ class Browser:
 
 
 FORM_KINDS = {"password": "Submit the sign-in form", "new_password": "Choose a new password",
-              "code": "Enter the MFA code"}
+              "secret_code": "Set up the authenticator app", "code": "Enter the MFA code"}
 
 
 def _form_to_fill(forms: list[dict], answers: dict) -> tuple[str, dict | None]:
@@ -214,6 +217,8 @@ def _fill(kind: str, fields: dict[str, str], username: str, answers: dict) -> No
         fields["password"] = answers["password"]
     elif kind == "new_password":
         fields["new_password"] = fields["confirm_password"] = answers["new_password"]
+    elif kind == "secret_code":
+        fields["code"] = answers["secret_code"](fields["secret_code"])
     else:
         code = answers["code"]
         fields["code"] = code() if callable(code) else code

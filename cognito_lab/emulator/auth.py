@@ -300,13 +300,17 @@ def open_challenge(ctx: SignIn, user: User, name: str, parameters: dict, *,
 
 
 def issue_tokens(ctx: SignIn, user: User, *, new_password_set: bool = False) -> dict:
+    """PostAuthentication, then the tokens. For the managed login pages (in-process calls)
+    these API tokens only say who signed in: the tokens the app gets are minted at
+    /oauth2/token, where PreTokenGeneration runs (TokenGeneration_HostedAuth)."""
     ctx.emulator.triggers.post_authentication(ctx.pool_id, user, ctx.client.client_id,
                                               ctx.metadata)
     source = ("TokenGeneration_NewPasswordChallenge" if new_password_set
               else "TokenGeneration_Authentication")
     tokens = ctx.emulator.tokens.start_session(
         pool_id=ctx.pool_id, client=ctx.client, user=user, scopes=[ADMIN_SCOPE],
-        trigger_source=source, client_metadata=ctx.metadata)
+        trigger_source=source, client_metadata=ctx.metadata,
+        pre_token_generation=not ctx.call.internal)
     return {"ChallengeParameters": {}, "AuthenticationResult": tokens.authentication_result()}
 
 

@@ -151,13 +151,15 @@ class TokenService:
                       with_id: bool = True, extra_claims: dict | None = None,
                       groups_override: list[str] | None = None,
                       auth_time: int | None = None, trigger_source: str | None = None,
-                      client_metadata: dict | None = None) -> TokenSet:
+                      client_metadata: dict | None = None,
+                      pre_token_generation: bool = True) -> TokenSet:
         """Sign-in: a new session (origin_jti) and its first tokens.
 
         ``auth_time`` is when the user authenticated, if earlier than now (the hosted UI
         mints tokens when a code is redeemed, up to an hour after the sign-in it proves).
         ``trigger_source`` names the PreTokenGeneration event ("TokenGeneration_HostedAuth"
-        unless the caller says otherwise, e.g. "TokenGeneration_Authentication").
+        unless the caller says otherwise, e.g. "TokenGeneration_Authentication");
+        ``pre_token_generation=False`` mints without running that trigger at all.
         """
         now = int(self.clock.now())
         session = Session(origin_jti=str(uuid.uuid4()), pool_id=pool_id,
@@ -170,9 +172,9 @@ class TokenService:
         if with_refresh and user is not None:
             refresh = self.sessions.new_refresh_token(
                 session, now + client.lifetime("RefreshToken"))
-        override = self._claims_override(session, client, user, groups_override,
-                                         trigger_source or "TokenGeneration_HostedAuth",
-                                         client_metadata)
+        override = self._claims_override(
+            session, client, user, groups_override, trigger_source or "TokenGeneration_HostedAuth",
+            client_metadata) if pre_token_generation else None
         return self._tokens(session, client, user, with_id=with_id and user is not None,
                             refresh=refresh, extra_claims=extra_claims,
                             groups_override=groups_override, override=override)

@@ -112,3 +112,31 @@ def test_setup_description_names_the_set_up():
     assert setup["concurrency"] == [1, 16]
     assert setup["seconds_per_route_and_concurrency"] == 1.0
     assert setup["routes"] == ROUTES
+
+
+@pytest.mark.parametrize("waitress_installed", [True, False])
+def test_either_server_serves_and_stops(monkeypatch, waitress_installed):
+    """waitress when installed (keep-alive); werkzeug's server otherwise."""
+    import sys
+    import threading
+
+    from cognito_lab.api import http_load
+    from cognito_lab.api.sample_api import SampleApi
+
+    if not waitress_installed:
+        monkeypatch.setitem(sys.modules, "waitress", None)
+        monkeypatch.setitem(sys.modules, "waitress.server", None)
+    serve_forever, stop, port = http_load._make_server(SampleApi(), threads=2)
+    thread = threading.Thread(target=serve_forever, daemon=True)
+    thread.start()
+    try:
+        response = requests.get(f"http://127.0.0.1:{port}/public", timeout=5)
+        assert response.status_code == 200
+        closes = response.headers.get("Connection") == "close"
+        assert closes is not waitress_installed      # werkzeug closes every connection
+    finally:
+        stop()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+    described = http_load.server_description(2)
+    assert described.startswith("waitress") is waitress_installed

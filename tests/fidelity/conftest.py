@@ -49,7 +49,7 @@ class Outcome:
         return self.code is None
 
     def __repr__(self) -> str:
-        return f"Outcome(accepted)" if self.accepted else f"Outcome({self.code}: {self.message})"
+        return "Outcome(accepted)" if self.accepted else f"Outcome({self.code}: {self.message})"
 
 
 def attempt(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Outcome:

@@ -10,7 +10,6 @@ from cognito_lab.lab import new_password
 from .conftest import Accepted, Fails, Refused, Target, attempt, expect
 
 
-
 def missing(target: Target) -> Refused:
     return Refused("NotAuthorizedException",
                    f"Client {target.app('server').client_id} is configured with secret but "

@@ -228,3 +228,44 @@ def test_a_challenge_cannot_be_answered_from_another_client(fresh_lab):
                                               "confirm_password": chosen},
                           allow_redirects=False, timeout=10)
     assert answer.status_code == 200 and "expired" in answer.text
+
+
+def test_mfa_required_pool_sets_up_totp_on_the_sign_in_page(fresh_lab):
+    """AWS, "TOTP software token MFA": in a pool where MFA is required, a user without an
+    authenticator gets MFA_SETUP; managed login shows the secret, takes the first code
+    (VerifySoftwareToken) and completes the sign-in. The next sign-in asks for a code."""
+    idp = fresh_lab.client("cognito-idp")
+    idp.set_user_pool_mfa_config(UserPoolId=fresh_lab.user_pool_id, MfaConfiguration="ON",
+                                 SoftwareTokenMfaConfiguration={"Enabled": True})
+    bob = fresh_lab.users["bob"]
+    secrets: list[str] = []
+
+    def first_code(secret: str) -> str:
+        secrets.append(secret)
+        return _code_now(fresh_lab, secret)
+
+    result = Browser().sign_in(authorize_url(fresh_lab), bob.username, bob.password,
+                               totp_setup=first_code)
+    assert [s.what for s in result.steps][-1] == "Set up the authenticator app"
+    assert "code" in query_of(result.callback_url) and len(secrets) == 1
+    user = idp.admin_get_user(UserPoolId=fresh_lab.user_pool_id, Username=bob.username)
+    assert user["PreferredMfaSetting"] == "SOFTWARE_TOKEN_MFA"
+    fresh_lab.clock.advance(seconds=30)
+    again = Browser().sign_in(authorize_url(fresh_lab), bob.username, bob.password,
+                              mfa_code=lambda: _code_now(fresh_lab, secrets[0]))
+    assert [s.what for s in again.steps][-1] == "Enter the MFA code"
+
+
+def test_mfa_setup_page_refuses_a_wrong_first_code(fresh_lab):
+    idp = fresh_lab.client("cognito-idp")
+    idp.set_user_pool_mfa_config(UserPoolId=fresh_lab.user_pool_id, MfaConfiguration="ON",
+                                 SoftwareTokenMfaConfiguration={"Enabled": True})
+    carol = fresh_lab.users["carol"]
+
+    def wrong_code(secret: str) -> str:
+        right = _code_now(fresh_lab, secret)
+        return f"{(int(right) + 1) % 1_000_000:06d}"
+
+    with pytest.raises(SignInError, match="Code mismatch"):
+        Browser().sign_in(authorize_url(fresh_lab), carol.username, carol.password,
+                          totp_setup=wrong_code)

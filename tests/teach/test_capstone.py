@@ -149,8 +149,11 @@ def test_a_partial_fix_names_what_is_left(weakened, capsys):
 
     assert not check_configuration(weakened, harden_web_client)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 2 of 13 items fail:")
+    assert out.startswith("❌ 3 of 13 items fail:")
     assert "ALLOW_USER_PASSWORD_AUTH is enabled on a public client" in out
+    # the SPA's sign-in shows the lifetime the configuration really gives tokens
+    assert "❌ SPA (web)      still signs in (code + PKCE)        carol@example.com signed in; " \
+           "access token for 1 day" in out
 
 
 def test_an_update_cognito_refuses_is_reported_not_raised(weakened, capsys):

@@ -55,9 +55,6 @@ class AuthorizationRequest:
     code_challenge_method: str | None
     query: str                      # the request's parameters, carried on to /login
 
-    def error(self, error: str, reason: str) -> RedirectError:
-        return RedirectError(error, reason, self.redirect_uri, self.state)
-
 
 def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
     """Check an authorization request; raise ErrorPage (untrusted) or RedirectError."""

@@ -3,14 +3,16 @@
 GET shows the form for a valid authorization request (the same parameters and checks as
 /oauth2/authorize). POST signs the user in through the user pools API (``sign_in.py``):
 the page itself never judges a password. A sign-in may pass through challenges
-(NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP), each a page of its own;
-at the end the browser gets the ``cognito`` session cookie and goes back to the app's
-redirect URI with a code. Every POST must carry the CSRF token of the form it came from.
+(NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, and MFA_SETUP in a pool
+that requires MFA), each a page of its own; at the end the browser gets the ``cognito``
+session cookie and goes back to the app's redirect URI with a code. Every POST must carry
+the CSRF token of the form it came from.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote, urlencode
 
 from werkzeug.wrappers import Request, Response
 
@@ -36,7 +38,11 @@ CHALLENGE_PAGES = {
                            "Enter the 6-digit code from your authenticator app."),
     "SMS_MFA": ("Multi-factor authentication", "Enter the code we sent you by text message."),
     "EMAIL_OTP": ("Multi-factor authentication", "Enter the code we sent to your email."),
+    "MFA_SETUP": ("Set up multi-factor authentication",
+                  "Add this account to your authenticator app with the secret key below, "
+                  "then enter the 6-digit code the app shows."),
 }
+TOTP_ISSUER = "cognito-lab"
 
 
 class LoginPage:
@@ -71,8 +77,14 @@ class LoginPage:
 
     def challenge(self, pending: PendingChallenge, *, error: str | None = None) -> Response:
         heading, prompt = CHALLENGE_PAGES[pending.challenge_name]
+        secret = pending.totp_secret
+        otpauth = None
+        if secret:
+            label = quote(f"{TOTP_ISSUER}:{pending.typed_username}")
+            otpauth = f"otpauth://totp/{label}?" + urlencode(
+                {"secret": secret, "issuer": TOTP_ISSUER})
         return self._page("hosted_ui_challenge.html", heading=heading, prompt=prompt,
-                          challenge=pending.challenge_name,
+                          challenge=pending.challenge_name, secret=secret, otpauth=otpauth,
                           challenge_id=pending.challenge_id, error=error)
 
     def _display_name(self, session: BrowserSession) -> str:
@@ -101,8 +113,16 @@ class LoginPage:
                              f"The lab's sign-in page cannot answer the {name or 'unnamed'} "
                              "challenge. Complete this sign-in through the user pools API "
                              "(see notebook 03).").response()
+        secret = None
+        if name == "MFA_SETUP":
+            try:
+                setup = sign_in.set_up_totp(self.emulator, answer)
+            except CognitoError as error:
+                return self.form(error=error.message, username=username)
+            answer = {**answer, "Session": setup["Session"]}
+            secret = setup["SecretCode"]
         pending = self.state.pending.add(app=self.checked.app, username=username,
-                                         response=answer, now=self.now)
+                                         response=answer, now=self.now, totp_secret=secret)
         return self.challenge(pending)
 
     def password(self) -> Response:
@@ -136,7 +156,7 @@ class LoginPage:
                 return self.form(error=error.message)
             return self.challenge(pending, error=error.message)
         self.state.pending.drop(pending)
-        return self.after_api(answer, pending.username)
+        return self.after_api(answer, pending.typed_username)
 
     def continue_session(self) -> Response:
         session = authorize.live_session(self.emulator, self.request, self.checked.app)

@@ -31,6 +31,7 @@ CHALLENGE_ANSWERS = {
     "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
     "SMS_MFA": "SMS_MFA_CODE",
     "EMAIL_OTP": "EMAIL_OTP_CODE",
+    "MFA_SETUP": None,      # answered by VerifySoftwareToken, then the challenge itself
 }
 
 
@@ -43,12 +44,31 @@ def start(emulator: Emulator, app: OAuthApp, username: str, password: str) -> di
 
 
 def answer(emulator: Emulator, app: OAuthApp, pending: PendingChallenge, value: str) -> dict:
-    """AdminRespondToAuthChallenge with the user's answer to a pending challenge."""
+    """AdminRespondToAuthChallenge with the user's answer to a pending challenge.
+
+    MFA_SETUP is answered in two calls, as AWS documents it: VerifySoftwareToken with the
+    first code from the new authenticator (it returns a new session), then the challenge.
+    """
+    session = pending.session
+    responses = {"USERNAME": pending.username}
+    key = CHALLENGE_ANSWERS[pending.challenge_name]
+    if key is None:
+        session = emulator.call("cognito-idp", "VerifySoftwareToken", {
+            "Session": session, "UserCode": value,
+            "FriendlyDeviceName": "managed login"})["Session"]
+    else:
+        responses[key] = value
     return emulator.call("cognito-idp", "AdminRespondToAuthChallenge", {
         "UserPoolId": app.pool_id, "ClientId": app.client_id,
-        "ChallengeName": pending.challenge_name, "Session": pending.session,
-        "ChallengeResponses": {"USERNAME": pending.username,
-                               CHALLENGE_ANSWERS[pending.challenge_name]: value}})
+        "ChallengeName": pending.challenge_name, "Session": session,
+        "ChallengeResponses": responses})
+
+
+def set_up_totp(emulator: Emulator, challenge: dict) -> dict:
+    """MFA_SETUP: AssociateSoftwareToken with the challenge's session. The answer carries
+    the new secret (to show the user) and the session to continue with."""
+    return emulator.call("cognito-idp", "AssociateSoftwareToken",
+                         {"Session": challenge.get("Session", "")})
 
 
 @dataclass
@@ -74,11 +94,13 @@ class PendingChallenge:
     challenge_id: str
     pool_id: str
     client_id: str
-    username: str
+    username: str                   # Cognito's internal username (USER_ID_FOR_SRP)
+    typed_username: str             # what the user typed (their email), for display
     challenge_name: str
     session: str = field(repr=False)
     parameters: dict
     expires_at: float
+    totp_secret: str | None = field(default=None, repr=False)   # MFA_SETUP: to show once
 
 
 class PendingChallenges:
@@ -86,15 +108,17 @@ class PendingChallenges:
         self._lock = threading.Lock()
         self._pending: dict[str, PendingChallenge] = {}
 
-    def add(self, *, app: OAuthApp, username: str, response: dict, now: float) -> PendingChallenge:
+    def add(self, *, app: OAuthApp, username: str, response: dict, now: float,
+            totp_secret: str | None = None) -> PendingChallenge:
         parameters = response.get("ChallengeParameters") or {}
         minutes = app.settings.raw.get("AuthSessionValidity") or DEFAULT_CHALLENGE_MINUTES
         pending = PendingChallenge(
             challenge_id=secrets.token_urlsafe(24), pool_id=app.pool_id,
             client_id=app.client_id,
-            username=parameters.get("USER_ID_FOR_SRP") or username,
+            username=parameters.get("USER_ID_FOR_SRP") or username, typed_username=username,
             challenge_name=response["ChallengeName"], session=response.get("Session", ""),
-            parameters=parameters, expires_at=now + 60 * int(minutes))
+            parameters=parameters, expires_at=now + 60 * int(minutes),
+            totp_secret=totp_secret)
         with self._lock:
             self._pending[pending.challenge_id] = pending
         return pending
