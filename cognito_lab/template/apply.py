@@ -127,7 +127,8 @@ def _sub(arg: Any, ctx: Context) -> str:
             return str(_get_att(*name.split(".", 1), ctx))
         return str(_ref(name, ctx))
 
-    return re.sub(r"\$\{([^}!]+)\}", replace, text)
+    # ``${!Literal}`` is CloudFormation's escape for a literal ``${Literal}``.
+    return re.sub(r"\$\{([^}!]+)\}", replace, text).replace("${!", "${")
 
 
 # -- applying ----------------------------------------------------------------------------

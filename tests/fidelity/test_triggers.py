@@ -231,3 +231,25 @@ def test_update_user_pool_keeps_username_attributes(fresh_target):
         assert "UsernameAttributes" not in pool
     out = attempt(target.password_sign_in, user)
     expect(target, out, aws=Accepted(), moto=Refused("UserNotFoundException"))
+
+
+def test_pre_authentication_can_refuse_a_sign_in(fresh_target):
+    """An exception in the pre authentication trigger fails the sign-in with
+    UserLambdaValidationException "PreAuthentication failed with error <message>.".
+
+    AWS: "Pre authentication Lambda trigger" (/cognito/latest/developerguide/
+    user-pool-lambda-pre-authentication.html).
+    """
+    target = fresh_target
+
+    def office_hours_only(event, context):
+        raise PermissionError("Sign-in is closed for maintenance")
+
+    use_trigger(target, "PreAuthentication", office_hours_only)
+    out = attempt(target.password_sign_in, target.new_user())
+    expect(target, out, aws=Refused("UserLambdaValidationException", "PreAuthentication failed "
+                                    "with error Sign-in is closed for maintenance."),
+           moto=Accepted())
+    if target.is_lab:
+        event = target.lab.triggers.last("PreAuthentication").event
+        assert event["triggerSource"] == "PreAuthentication_Authentication"

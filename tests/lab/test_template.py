@@ -128,3 +128,14 @@ def test_a_bad_template_leaves_no_server_running():
     with pytest.raises(TemplateError):
         Lab.start({"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}})
     assert threading.active_count() <= before
+
+
+def test_sub_resolves_references_and_keeps_escaped_literals():
+    from cognito_lab.template.apply import Context, resolve
+
+    ctx = Context(client=None, region="eu-west-1", account_id="123456789012",
+                  parameters={"Stage": "dev"})
+    value = resolve({"Fn::Sub": "arn:${AWS::Region}:${Stage}:${!Literal}"}, ctx)
+    assert value == "arn:eu-west-1:dev:${Literal}"
+    assert resolve({"Fn::Sub": ["${A}-${Stage}", {"A": "x"}]}, ctx) == "x-dev"
+    assert resolve({"Fn::Join": ["/", ["a", {"Ref": "Stage"}]]}, ctx) == "a/dev"
