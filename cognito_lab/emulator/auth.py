@@ -71,7 +71,8 @@ def begin(call: Call) -> SignIn:
     try:
         client = call.emulator.directory.client(pool_id, client_id)
     except CognitoError as error:
-        if error.code == "ResourceNotFoundException":
+        if error.code == "ResourceNotFoundException" and not error.message.startswith(
+                "User pool "):      # moto names only the client id: say what is missing
             raise resource_not_found(f"User pool client {client_id} does not exist.") from None
         raise
     return SignIn(call, pool_id, client, dict(call.param("ClientMetadata") or {}))

@@ -7,8 +7,9 @@ clients":
 - token validity: access and ID tokens 5 minutes to 1 day, refresh tokens 1 hour to
   10 years, in the client's TokenValidityUnits (defaults: hours, hours, days) —
   "Invalid range for token validity.";
-- callback and sign-out URLs: absolute, no fragment, HTTPS except http://localhost,
-  http://127.0.0.1 and http://[::1]; app schemes such as myapp://callback are allowed;
+- callback and sign-out URLs: absolute, no fragment, "HTTPS over HTTP except for
+  http://localhost for testing purposes only"; app schemes such as myapp://callback are
+  allowed;
   DefaultRedirectURI must be one of the CallbackURLs;
 - OAuth: client_credentials "can not be selected along with code flow or implicit flow",
   needs a client secret, and every OAuth flow needs AllowedOAuthFlowsUserPoolClient and
@@ -30,7 +31,7 @@ from .operations import Call, operation
 BOUNDS = {"AccessToken": (300, 86400), "IdToken": (300, 86400),
           "RefreshToken": (3600, 3650 * 86400)}
 OAUTH_FLOWS = ("code", "implicit", "client_credentials")
-LOOPBACK = ("localhost", "127.0.0.1", "::1")
+LOOPBACK = ("localhost",)   # AWS names only http://localhost, not 127.0.0.1 or [::1]
 
 
 def check_token_validity(settings: dict) -> None:
@@ -60,7 +61,7 @@ def url_problem(url: object) -> str | None:
     if parts.fragment or url.endswith("#"):
         return "must not include a fragment component"
     if parts.scheme == "http" and (parts.hostname or "") not in LOOPBACK:
-        return "must use HTTPS (http is allowed only for localhost, 127.0.0.1 and [::1])"
+        return "must use HTTPS (http is allowed only for http://localhost, for testing)"
     if parts.scheme in ("http", "https") and not parts.hostname:
         return "has no host"
     if parts.scheme.lower() == "javascript":

@@ -9,6 +9,7 @@ clock, so a lesson can expire a token by moving the clock.
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .sessions import Session, SessionStore
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
 # Standard attributes that are never copied into an ID token.
 _NOT_IN_ID_TOKEN = {"sub"}
+_REVOCATION_CLAIMS = ("origin_jti", "jti")
 _BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
 
 
@@ -134,6 +136,8 @@ class TokenService:
         self.clock = clock
         self.sessions = sessions
         self.pre_token_generation: Callable[..., ClaimsOverride | None] | None = None
+        self._untagged_lock = threading.Lock()
+        self._session_of_untagged: dict[str, str] = {}   # signature -> origin_jti
 
     # -- minting ---------------------------------------------------------------------
     def sign(self, pool_id: str, purpose: str, claims: dict) -> str:
@@ -215,15 +219,38 @@ class TokenService:
                                            groups_override)
         if override is not None:
             override.apply_to_access(access_claims)
-        access = self.sign(session.pool_id, "access", access_claims)
+        access = self._sign_for(session, client, "access", access_claims)
         id_token = None
         if with_id and user is not None:
             claims = self.id_claims(session, client, user, now, event_id, groups_override)
             claims.update(extra_claims or {})
             if override is not None:
                 override.apply_to_id(claims)
-            id_token = self.sign(session.pool_id, "id", claims)
+            id_token = self._sign_for(session, client, "id", claims)
         return TokenSet(access, id_token, refresh, access_life, session)
+
+    def _sign_for(self, session: Session, client: ClientSettings, purpose: str,
+                  claims: dict) -> str:
+        """Sign; without token revocation the token carries no ``jti``/``origin_jti``.
+
+        AWS ("Revoking tokens"): "When you turn on token revocation settings, the origin_jti
+        and jti claims are added to the access and ID tokens." Such a token is still tied
+        to its session here, by its signature.
+        """
+        if client.token_revocation:
+            return self.sign(session.pool_id, purpose, claims)
+        for name in _REVOCATION_CLAIMS:
+            claims.pop(name, None)
+        token = self.sign(session.pool_id, purpose, claims)
+        with self._untagged_lock:
+            self._session_of_untagged[token.rsplit(".", 1)[1]] = session.origin_jti
+        return token
+
+    def _origin_of(self, token: str, claims: dict) -> str:
+        if "origin_jti" in claims:
+            return str(claims["origin_jti"])
+        with self._untagged_lock:
+            return self._session_of_untagged.get(token.rsplit(".", 1)[-1], "")
 
     def access_claims(self, session: Session, user: User | None, now: int, lifetime: int,
                       event_id: str | None, groups_override: list[str] | None) -> dict:
@@ -292,7 +319,7 @@ class TokenService:
             raise not_authorized(f"Invalid {what}")
         if claims.get("exp", 0) <= self.clock.now():
             raise not_authorized(f"{what} has expired")
-        session = self.sessions.by_origin(claims.get("origin_jti", ""))
+        session = self.sessions.by_origin(self._origin_of(token, claims))
         if session is None:
             raise not_authorized(f"Invalid {what}")
         if session.revoked:

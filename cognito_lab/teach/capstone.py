@@ -33,7 +33,6 @@ from .audit import Finding, _seconds, findings_for
 TENANT_ATTRIBUTE = "custom:tenant_id"
 MIN_PASSWORD_LENGTH = 12
 MAX_TOKEN_SECONDS = 3600
-MAX_REFRESH_SECONDS = 30 * 86400
 WILDCARD_SERVICES = ("s3", "dynamodb", "iam", "cognito-idp", "cognito-identity", "sts")
 SPA_CLIENT = "web"
 SMOKE_USER = "carol"
@@ -156,7 +155,7 @@ class ClientRule:
     rule: str
     settings: tuple[str, ...]
     severities: tuple[str, ...]
-    fix: str
+    fix: str | None           # None: each finding's own fix
     passed: Callable[[list[dict]], str]
 
 
@@ -180,11 +179,10 @@ def _lifetimes(clients: list[dict], *tokens: str) -> str:
 
 
 CLIENT_RULES = (
-    ClientRule("no password flow in browser apps", ("ExplicitAuthFlows",),
-               ("high", "medium", "low"),
-               "ExplicitAuthFlows=['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']",
-               lambda cs: f"public clients ({_names([c for c in cs if not c.get('ClientSecret')])})"
-               " use SRP or the hosted UI"),
+    ClientRule("sign-in flows fit each client", ("ExplicitAuthFlows",),
+               ("high", "medium", "low"), None,
+               lambda cs: "no password flow in browser apps ("
+               + _names([c for c in cs if not c.get("ClientSecret")]) + ")"),
     ClientRule("access and ID tokens ≤ 1 hour",
                ("AccessTokenValidity", "IdTokenValidity"), ("high", "medium", "low"),
                "AccessTokenValidity / IdTokenValidity ≤ 60 with TokenValidityUnits minutes",
@@ -202,7 +200,7 @@ CLIENT_RULES = (
                lambda cs: "https or localhost, no wildcards"),
     ClientRule("browser apps: code flow, no secret", ("AllowedOAuthFlows", "GenerateSecret"),
                ("high",), "AllowedOAuthFlows=['code'] (+ PKCE); secrets on servers only",
-               lambda cs: "no implicit grant; no secret in a browser or mobile app"),
+               lambda cs: "no implicit grant; no secret in a browser app"),
 )
 
 
@@ -226,7 +224,11 @@ def client_items(clients: list[dict]) -> list[Item]:
         broken: list[tuple[dict, Finding]] = [
             (client, f) for client, findings in found_by_client for f in findings
             if f.setting in rule.settings and f.severity in rule.severities]
-        if broken:
+        if broken and rule.fix is None:
+            problems = "; ".join(f"{c.get('ClientName')}: {_problem(c, f)} → fix: "
+                                 f"{f.setting} — {f.fix}" for c, f in broken)
+            items.append(Item("app clients", rule.rule, False, problems))
+        elif broken:
             problems = "; ".join(f"{c.get('ClientName')}: {_problem(c, f)}" for c, f in broken)
             items.append(Item("app clients", rule.rule, False, f"{problems} → fix: {rule.fix}"))
         else:
@@ -295,7 +297,7 @@ def roles_item(policies_by_role: dict[str, dict[str, Any]]) -> Item:
         return Item("identity pool", rule, False, "; ".join(wild) + " → fix: name the actions "
                     "and resources, per user with ${cognito-identity.amazonaws.com:sub}")
     return Item("identity pool", rule, True, f"{len(policies_by_role)} roles, named actions "
-                "only: " + ", ".join(policies_by_role))
+                "only")
 
 
 # -- putting it together -----------------------------------------------------------------------

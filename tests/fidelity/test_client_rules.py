@@ -12,6 +12,8 @@ OAUTH = {"AllowedOAuthFlowsUserPoolClient": True, "AllowedOAuthFlows": ["code"],
 
 @pytest.mark.parametrize("url, problem", [
     ("http://app.example.com/callback", "HTTPS"),
+    ("http://127.0.0.1:8888/callback", "HTTPS"),
+    ("http://[::1]/callback", "HTTPS"),
     ("https://app.example.com/callback#done", "fragment"),
     ("/callback", "absolute"),
 ])
@@ -19,20 +21,19 @@ def test_callback_urls_must_be_absolute_https_without_fragment(target, url, prob
     """Callback URLs: absolute, no fragment, HTTPS except for loopback.
 
     AWS: CreateUserPoolClient, CallbackURLs ("Be an absolute URI", "Not include a fragment
-    component", "Amazon Cognito requires HTTPS over HTTP except for callback URLs to
-    http://localhost, http://127.0.0.1 and http://[::1]") (/cognito-user-identity-pools/
-    latest/APIReference/API_CreateUserPoolClient.html).
+    component", "Amazon Cognito requires HTTPS over HTTP except for http://localhost for
+    testing purposes only") (/cognito-user-identity-pools/latest/APIReference/
+    API_CreateUserPoolClient.html). 127.0.0.1 and [::1] are not named, so not exempt.
     """
     out = attempt(target.new_client, CallbackURLs=[url], **OAUTH)
     expect(target, out, aws=Refused("InvalidParameterException", contains=problem),
            moto=Accepted())
 
 
-@pytest.mark.parametrize("url", ["http://localhost:3000/cb", "http://127.0.0.1:8888/cb",
-                                 "http://[::1]/cb", "myapp://signed-in",
+@pytest.mark.parametrize("url", ["http://localhost:3000/cb", "myapp://signed-in",
                                  "https://app.example.com/callback"])
 def test_loopback_http_and_app_schemes_are_allowed(target, url):
-    """http on loopback and app schemes such as myapp:// are allowed.
+    """http://localhost and app schemes such as myapp:// are allowed.
 
     AWS: CreateUserPoolClient, CallbackURLs (/cognito-user-identity-pools/latest/
     APIReference/API_CreateUserPoolClient.html).

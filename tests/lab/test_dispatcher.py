@@ -79,3 +79,12 @@ def test_moto_errors_keep_their_aws_codes(lab):
     with pytest.raises(ClientError) as error:
         lab.client("cognito-idp").describe_user_pool(UserPoolId="us-east-1_missing")
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_two_labs_from_one_template_get_different_ids():
+    """moto finds pools by client id across accounts: ids must not repeat between labs."""
+    from cognito_lab import Lab
+
+    with Lab.start(users=()) as one, Lab.start(users=()) as two:
+        assert one.user_pool_id != two.user_pool_id
+        assert one.app_clients["web"].client_id != two.app_clients["web"].client_id

@@ -16,6 +16,7 @@ import pytest
 from cognito_lab.teach.capstone import (
     check_configuration,
     checklist,
+    client_items,
     identity_role_arns,
     mfa_item,
     password_item,
@@ -25,7 +26,7 @@ from cognito_lab.teach.capstone import (
 )
 
 SOLUTION = Path(__file__).resolve().parents[2] / "notebooks/solutions/09_harden_web_client.py"
-WEAKENED = {"no password flow in browser apps", "access and ID tokens ≤ 1 hour",
+WEAKENED = {"sign-in flows fit each client", "access and ID tokens ≤ 1 hour",
             "user existence errors hidden", "token revocation on"}
 
 
@@ -254,3 +255,19 @@ def test_roles_a_user_can_get_include_rules_and_groups():
     assert identity_role_arns(roles, groups) == [
         "arn:aws:iam::1:role/a", "arn:aws:iam::1:role/g", "arn:aws:iam::1:role/r",
         "arn:aws:iam::1:role/admins"]
+
+
+def test_client_rules_name_the_client_and_its_own_fix():
+    spa = {"ClientName": "web", "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH"],
+           "PreventUserExistenceErrors": "ENABLED"}
+    job = {"ClientName": "job", "ClientSecret": "s", "AllowedOAuthFlows": ["client_credentials"],
+           "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+           "PreventUserExistenceErrors": "ENABLED", "RefreshTokenValidity": 90}
+    items = {item.rule: item for item in client_items([spa, job])}
+    flows = items["sign-in flows fit each client"]
+    assert not flows.ok and flows.found.startswith(
+        "job: A machine-to-machine client also allows user sign-in flows → fix: "
+        "ExplicitAuthFlows — Leave only ALLOW_REFRESH_TOKEN_AUTH")
+    refresh = items["refresh tokens ≤ 30 days"]
+    assert not refresh.ok and refresh.found.startswith("job: refresh token lives 90 days")
+    assert items["access and ID tokens ≤ 1 hour"].found == "web 1 hour · job 1 hour"
