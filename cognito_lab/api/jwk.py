@@ -7,9 +7,12 @@ be slow and would let anyone make us hammer Cognito (or hang on it), so :class:`
 - keeps, per JWKS URL, the keys already turned into ``cryptography`` key objects;
 - refetches only when a token names a kid it does not know (that is how a key rotation
   is picked up without a restart);
-- has a *penalty box*: at most one fetch per URL per ``penalty_seconds`` (default 10).
-  A kid miss inside that window fails fast with :class:`KidNotFoundError`, no fetch, so a
-  flood of tokens with invented kids costs one fetch per window, not one per token;
+- has a *penalty box*, as aws-jwt-verify does: after a fruitless fetch (it failed, or the
+  fresh JWKS still lacked the kid asked for), no new fetch of that URL for
+  ``penalty_seconds`` (default 10). A kid miss inside that window fails fast with
+  :class:`KidNotFoundError`, no fetch, so a flood of tokens with invented kids costs one
+  fetch per window, not one per token. A fetch that found its kid (or a ``hydrate()``)
+  opens no penalty, so a real key rotation is picked up at once;
 - fetches with a timeout (default 2 s) and one retry, then gives up with
   :class:`JwksUnavailableError`;
 - is thread-safe: concurrent misses on one URL wait for a single fetch.
@@ -167,7 +170,7 @@ class JwksCache:
         self.clock = clock
         self.fetch_count = 0
         self._keys: dict[str, dict[str, Jwk]] = {}
-        self._last_fetch: dict[str, float] = {}
+        self._penalised_at: dict[str, float] = {}   # URL -> time of the last fruitless fetch
         self._last_error: dict[str, str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
@@ -203,7 +206,7 @@ class JwksCache:
             if keys is not None and kid in keys:  # another thread fetched it meanwhile
                 return keys[kid].usable_key()
             now = now_from(self.clock)
-            last = self._last_fetch.get(jwks_url)
+            last = self._penalised_at.get(jwks_url)
             if last is not None and 0 <= now - last < self.penalty_seconds:
                 wait = self.penalty_seconds - (now - last)
                 if keys is None:
@@ -218,6 +221,7 @@ class JwksCache:
                     f"allowed in {wait:.1f} s)", expected=sorted(keys), actual=kid)
             keys = self._fetch(jwks_url)
             if kid not in keys:
+                self._penalised_at[jwks_url] = now_from(self.clock)
                 raise KidNotFoundError(
                     f"kid: expected one of {shown(sorted(keys))}, got {shown(kid)} (JWKS at "
                     f"{jwks_url}, even freshly fetched)", expected=sorted(keys), actual=kid)
@@ -225,7 +229,6 @@ class JwksCache:
 
     def _fetch(self, jwks_url: str) -> dict[str, Jwk]:
         """Fetch and parse with retries; the caller holds the URL's lock."""
-        self._last_fetch[jwks_url] = now_from(self.clock)
         failure: Exception | None = None
         for _attempt in range(1 + self.retries):
             self.fetch_count += 1
@@ -236,9 +239,11 @@ class JwksCache:
                 continue
             self._keys[jwks_url] = keys
             self._last_error.pop(jwks_url, None)
+            self._penalised_at.pop(jwks_url, None)
             return keys
         reason = f"{type(failure).__name__}: {failure}"
         self._last_error[jwks_url] = reason
+        self._penalised_at[jwks_url] = now_from(self.clock)
         raise JwksUnavailableError(
             f"JWKS at {jwks_url}: expected a JWKS document, got {reason} (after "
             f"{1 + self.retries} attempt(s))", expected="a JWKS", actual=reason) from failure

@@ -133,44 +133,61 @@ def test_a_retired_key_goes_with_the_next_refetch(keys, fetcher, clock):
 def test_penalty_box_fails_fast_without_fetching(fetcher, clock):
     cache = JwksCache(fetcher=fetcher, clock=clock)
     cache.hydrate(JWKS_URL)
+    with pytest.raises(KidNotFoundError, match="even freshly fetched"):
+        cache.get_key(JWKS_URL, "invented-kid")    # one refetch: maybe it was a rotation
+    assert fetcher.count == 2
     clock.advance(9.9)
     with pytest.raises(KidNotFoundError, match="penalty box") as info:
         cache.get_key(JWKS_URL, "invented-kid")
-    assert fetcher.count == 1
     assert info.value.actual == "invented-kid"
     assert info.value.expected == [MAIN_KID]
-    for _ in range(50):  # a flood of invented kids costs nothing
+    for _ in range(50):  # a flood of invented kids costs nothing more
         with pytest.raises(KidNotFoundError):
             cache.get_key(JWKS_URL, "another-invented-kid")
-    assert fetcher.count == 1
+    assert fetcher.count == 2
+
+
+def test_a_fruitful_fetch_opens_no_penalty_so_a_rotation_is_picked_up_at_once(
+        keys, fetcher, clock):
+    """aws-jwt-verify's penalty box: only a failed kid lookup (or fetch) waits."""
+    cache = JwksCache(fetcher=fetcher, clock=clock)
+    cache.hydrate(JWKS_URL)
+    fetcher.documents[JWKS_URL] = jwks_body(keys.main.jwk(), keys.rotated.jwk())
+    key = cache.get_key(JWKS_URL, ROTATED_KID)          # no clock movement needed
+    assert key.public_numbers() == keys.rotated.public.public_numbers()
+    assert fetcher.count == 2
 
 
 def test_penalty_box_opens_after_the_window_on_the_injected_clock(fetcher, clock):
     cache = JwksCache(fetcher=fetcher, clock=clock, penalty_seconds=30)
     cache.hydrate(JWKS_URL)
+    with pytest.raises(KidNotFoundError, match="even freshly fetched"):
+        cache.get_key(JWKS_URL, "x")
     clock.advance(29)
     with pytest.raises(KidNotFoundError, match="penalty box"):
         cache.get_key(JWKS_URL, "x")
-    assert fetcher.count == 1
+    assert fetcher.count == 2
     clock.advance(1)
     with pytest.raises(KidNotFoundError, match="even freshly fetched"):
         cache.get_key(JWKS_URL, "x")
-    assert fetcher.count == 2
+    assert fetcher.count == 3
     with pytest.raises(KidNotFoundError, match="penalty box"):
         cache.get_key(JWKS_URL, "x")
-    assert fetcher.count == 2
+    assert fetcher.count == 3
 
 
 def test_a_lab_clock_moved_forward_opens_the_penalty_box(fetcher):
     lab_clock = Clock()
     cache = JwksCache(fetcher=fetcher, clock=lab_clock)
     cache.hydrate(JWKS_URL)
+    with pytest.raises(KidNotFoundError, match="even freshly fetched"):
+        cache.get_key(JWKS_URL, "x")
     with pytest.raises(KidNotFoundError, match="penalty box"):
         cache.get_key(JWKS_URL, "x")
     lab_clock.advance(minutes=1)
     with pytest.raises(KidNotFoundError, match="even freshly fetched"):
         cache.get_key(JWKS_URL, "x")
-    assert fetcher.count == 2
+    assert fetcher.count == 3
 
 
 def test_penalty_zero_refetches_on_every_miss(fetcher, clock):
@@ -184,10 +201,12 @@ def test_penalty_zero_refetches_on_every_miss(fetcher, clock):
 def test_clock_running_backwards_does_not_lock_the_box_forever(fetcher, clock):
     cache = JwksCache(fetcher=fetcher, clock=clock)
     cache.hydrate(JWKS_URL)
+    with pytest.raises(KidNotFoundError, match="even freshly fetched"):
+        cache.get_key(JWKS_URL, "x")
     clock.t -= 3600
     with pytest.raises(KidNotFoundError, match="even freshly fetched"):
         cache.get_key(JWKS_URL, "x")
-    assert fetcher.count == 2
+    assert fetcher.count == 3
 
 
 def test_one_retry_then_jwks_unavailable(fetcher, clock):
@@ -257,10 +276,13 @@ def test_urls_are_cached_separately(keys, fetcher, clock):
     fetcher.documents[other] = jwks_body(keys.rotated.jwk())
     cache = JwksCache(fetcher=fetcher, clock=clock)
     cache.get_key(JWKS_URL, MAIN_KID)
-    cache.get_key(other, ROTATED_KID)  # its own penalty box: not blocked by the first
+    cache.get_key(other, ROTATED_KID)  # its own keys and penalty box
     with pytest.raises(KidNotFoundError):
+        cache.get_key(other, MAIN_KID)          # one refetch of *that* URL, then the box
+    with pytest.raises(KidNotFoundError, match="penalty box"):
         cache.get_key(other, MAIN_KID)
-    assert [url for url, _ in fetcher.calls] == [JWKS_URL, other]
+    assert cache.get_key(JWKS_URL, MAIN_KID)   # the first URL is not penalised
+    assert [url for url, _ in fetcher.calls] == [JWKS_URL, other, other]
 
 
 def test_concurrent_misses_make_one_fetch(fetcher, clock):
