@@ -109,6 +109,24 @@ def check_oauth(settings: dict, has_secret: bool) -> None:
                                 "AllowedOAuthScopes are set.")
 
 
+STANDARD_SCOPES = ("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin")
+
+
+def check_scopes_exist(call: Call, settings: dict) -> None:
+    """A custom scope must be ``<resource server>/<scope>`` of one of the pool's resource
+    servers (AWS answers ScopeDoesNotExistException)."""
+    custom = [s for s in settings.get("AllowedOAuthScopes") or [] if s not in STANDARD_SCOPES]
+    if not custom:
+        return
+    servers = call.emulator.moto.idp("ListResourceServers", UserPoolId=settings["UserPoolId"],
+                                     MaxResults=50).get("ResourceServers", [])
+    defined = {f"{server['Identifier']}/{scope['ScopeName']}"
+               for server in servers for scope in server.get("Scopes") or []}
+    for scope in custom:
+        if scope not in defined:
+            raise CognitoError("ScopeDoesNotExistException", f"Invalid scope requested: {scope}")
+
+
 def check_client_settings(settings: dict, *, has_secret: bool) -> None:
     validate_explicit_auth_flows(settings.get("ExplicitAuthFlows"))
     if settings.get("PreventUserExistenceErrors") not in (None, "ENABLED", "LEGACY"):
@@ -122,11 +140,14 @@ def check_client_settings(settings: dict, *, has_secret: bool) -> None:
 @operation("cognito-idp", "CreateUserPoolClient")
 def create_user_pool_client(call: Call) -> dict:
     check_client_settings(call.params, has_secret=bool(call.param("GenerateSecret")))
+    check_scopes_exist(call, call.params)
     return call.forward()
 
 
 @operation("cognito-idp", "UpdateUserPoolClient")
 def update_user_pool_client(call: Call) -> dict:
     current = call.emulator.directory.client(call.param("UserPoolId"), call.param("ClientId"))
-    check_client_settings({**current.raw, **call.params}, has_secret=current.secret is not None)
+    settings = {**current.raw, **call.params}
+    check_client_settings(settings, has_secret=current.secret is not None)
+    check_scopes_exist(call, settings)
     return call.forward()

@@ -121,3 +121,20 @@ def test_token_validity_bounds(target, settings):
     expect(target, out, aws=Refused("InvalidParameterException",
                                     "Invalid range for token validity."),
            moto=Accepted())
+
+
+def test_custom_scopes_must_be_defined_by_a_resource_server(target):
+    """A client may name only custom scopes its pool's resource servers define.
+
+    AWS: CreateUserPoolClient, Errors — "ScopeDoesNotExistException: This exception is
+    thrown when the specified scope doesn't exist." (/cognito-user-identity-pools/latest/
+    APIReference/API_CreateUserPoolClient.html). The message wording is the lab's.
+    """
+    settings = {**OAUTH, "CallbackURLs": ["https://app.example.com/cb"]}
+    out = attempt(target.new_client, **{**settings,
+                                        "AllowedOAuthScopes": ["openid", "orders/delete"]})
+    expect(target, out, aws=Refused("ScopeDoesNotExistException", contains="orders/delete"),
+           moto=Accepted())
+    defined = attempt(target.new_client, **{**settings,
+                                            "AllowedOAuthScopes": ["openid", "orders/write"]})
+    expect(target, defined, aws=Accepted(), moto=Accepted())
