@@ -12,15 +12,13 @@ answers CodeMismatchException. moto returns its code in a response header and ac
 
 from __future__ import annotations
 
-from .auth import names_of, required
 from .codes import code_mismatch
 from .delivery import send_code, simulated_details
 from .directory import User
 from .errors import invalid_parameter, not_authorized
 from .operations import Call, operation
 from .passwords import PasswordPolicy
-from .secret_hash_check import check_secret_hash
-from .signup import client_of
+from .signup import named_user
 from .user_existence import user_not_found
 
 # Pools created before AccountRecoverySetting existed: phone first, then email.
@@ -47,10 +45,7 @@ def recovery_attribute(pool: dict, user: User) -> str | None:
 @operation("cognito-idp", "ForgotPassword")
 def forgot_password(call: Call) -> dict:
     emulator = call.emulator
-    pool_id, client = client_of(call)
-    username = required(call.params, "Username")
-    user = emulator.directory.find_user(pool_id, username)
-    check_secret_hash(call, client, call.param("SecretHash"), names_of(user, username))
+    pool_id, client, username, user = named_user(call)
     pool = emulator.directory.pool(pool_id)
     pretend = {"CodeDeliveryDetails": simulated_details(pool, username)}
     if user is None:
@@ -74,10 +69,7 @@ def forgot_password(call: Call) -> dict:
 @operation("cognito-idp", "ConfirmForgotPassword")
 def confirm_forgot_password(call: Call) -> dict:
     emulator = call.emulator
-    pool_id, client = client_of(call)
-    username = required(call.params, "Username")
-    user = emulator.directory.find_user(pool_id, username)
-    check_secret_hash(call, client, call.param("SecretHash"), names_of(user, username))
+    pool_id, client, _, user = named_user(call)
     if user is None or not user.enabled:
         if client.prevent_user_existence_errors:
             raise code_mismatch()

@@ -32,6 +32,16 @@ def client_of(call: Call) -> tuple[str, ClientSettings]:
     return pool_id, call.emulator.directory.client(pool_id, client_id)
 
 
+def named_user(call: Call) -> tuple[str, ClientSettings, str, User | None]:
+    """Pool, app client, the username as typed, and the user (None if unknown) of a public
+    call that names a user — after the client's SECRET_HASH check, which comes first."""
+    pool_id, client = client_of(call)
+    username = required(call.params, "Username")
+    user = call.emulator.directory.find_user(pool_id, username)
+    check_secret_hash(call, client, call.param("SecretHash"), names_of(user, username))
+    return pool_id, client, username, user
+
+
 def confirmation_attribute(pool: dict, user: User) -> str | None:
     """Where a sign-up code goes: the auto-verified phone number, else the email."""
     auto = pool.get("AutoVerifiedAttributes") or []
@@ -116,10 +126,7 @@ def sign_up(call: Call) -> dict:
 @operation("cognito-idp", "ConfirmSignUp")
 def confirm_sign_up(call: Call) -> dict:
     emulator = call.emulator
-    pool_id, client = client_of(call)
-    username = required(call.params, "Username")
-    user = emulator.directory.find_user(pool_id, username)
-    check_secret_hash(call, client, call.param("SecretHash"), names_of(user, username))
+    pool_id, client, _, user = named_user(call)
     if user is None:
         raise code_mismatch() if client.prevent_user_existence_errors else user_not_found()
     if user.status != "UNCONFIRMED":
@@ -138,10 +145,7 @@ def confirm_sign_up(call: Call) -> dict:
 @operation("cognito-idp", "ResendConfirmationCode")
 def resend_confirmation_code(call: Call) -> dict:
     emulator = call.emulator
-    pool_id, client = client_of(call)
-    username = required(call.params, "Username")
-    user = emulator.directory.find_user(pool_id, username)
-    check_secret_hash(call, client, call.param("SecretHash"), names_of(user, username))
+    pool_id, client, username, user = named_user(call)
     pool = emulator.directory.pool(pool_id)
     if user is None or not user.enabled:
         if client.prevent_user_existence_errors:

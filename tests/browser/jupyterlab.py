@@ -6,6 +6,14 @@ produced by this run, and the repository's files are never touched. ``run_notebo
 opens one notebook, waits until its kernel is really idle, runs all cells from the Run
 menu, waits until every cell has run, and saves a screenshot.
 
+Widgets need the notebook's lab still running when the test clicks them, and every course
+notebook ends with ``lab.stop()``. ``run_notebook(..., keep_last=True)`` therefore runs all
+cells *but the last* (Run → Run All Above Selected Cell); the test interacts, then
+``run_last_cell(page)`` stops the lab. ``kernel_eval(jupyterlab, notebook, expression)``
+reads a value out of the notebook's running kernel through a second client (as
+``jupyter console --existing`` would), so a test can get, say, a fresh token to paste
+without adding cells to the notebook.
+
 Fixture: ``jupyterlab`` (session). The ``browser`` fixture (conftest.py) launches Debian's
 /usr/bin/chromium with ``launch_chromium()``, never a downloaded browser. Measured: the
 server starts in ~5 s; a notebook then takes ~10 s (page load ~4 s, kernel start ~2.5 s,
@@ -14,6 +22,7 @@ running the cells).
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -23,7 +32,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import nbformat
@@ -73,6 +82,7 @@ class JupyterLab:
 
     def __init__(self, workdir: Path, notebooks: Path = NOTEBOOKS, timeout: float = 120) -> None:
         self.root = workdir / "notebooks"
+        self.runtime = workdir / "runtime"   # kernels' connection files land here
         shutil.copytree(notebooks, self.root,
                         ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
         strip_outputs(self.root)
@@ -82,7 +92,7 @@ class JupyterLab:
             (settings / name).write_text(json.dumps(value))
         env = {**os.environ,
                "JUPYTER_CONFIG_DIR": str(workdir / "config"),
-               "JUPYTER_RUNTIME_DIR": str(workdir / "runtime"),
+               "JUPYTER_RUNTIME_DIR": str(self.runtime),
                "JUPYTERLAB_SETTINGS_DIR": str(settings),
                "JUPYTERLAB_WORKSPACES_DIR": str(workdir / "workspaces")}
         self.port = free_port()
@@ -135,24 +145,55 @@ def wait_for_kernel_idle(page, timeout: float = 60) -> None:
         }""", arg=KERNEL_STATUS, timeout=timeout * 1000)
 
 
-def run_all_cells(page) -> None:
-    """Run → Run All Cells, from the menu as a learner would."""
+def run_from_menu(page, item: str) -> None:
+    """Run → ``item`` (the menu item's exact label), from the menu as a learner would."""
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def wait_until_all_cells_ran(page, timeout: float = 120) -> None:
-    """Wait until every code cell shows an execution count ``[n]``, or a run stopped on an
-    error (then no cell is queued ``[*]`` any more and an error output is shown)."""
+def run_all_cells(page) -> None:
+    """Run → Run All Cells."""
+    run_from_menu(page, "Run All Cells")
+
+
+def select_last_cell(page) -> None:
+    """Make the notebook's last cell the active one (a click on its input prompt)."""
+    page.locator(f"{NOTEBOOK} .jp-Cell").last.locator(".jp-InputPrompt").click()
     page.wait_for_function(
-        """([notebook, traceback]) => {
-            const prompts = [...document.querySelectorAll(
-                notebook + ' .jp-CodeCell .jp-InputPrompt')].map(p => p.textContent.trim());
+        """notebook => {
+            const cells = document.querySelectorAll(notebook + ' .jp-Cell');
+            return cells.length > 0 && cells[cells.length - 1].classList.contains('jp-mod-active');
+        }""", arg=NOTEBOOK)
+
+
+def wait_until_all_cells_ran(page, timeout: float = 120, *, but_last: bool = False) -> None:
+    """Wait until every code cell (``but_last``: every one but the last cell) shows an
+    execution count ``[n]``, or a run stopped on an error (then no cell is queued ``[*]``
+    any more and an error output is shown); then until the kernel is idle."""
+    page.wait_for_function(
+        """([notebook, traceback, butLast]) => {
+            let cells = [...document.querySelectorAll(notebook + ' .jp-Cell')];
+            if (butLast) cells = cells.slice(0, -1);
+            const prompts = cells.filter(c => c.classList.contains('jp-CodeCell'))
+                .map(c => c.querySelector('.jp-InputPrompt').textContent.trim());
             if (prompts.length === 0) return false;
             if (prompts.every(p => /^\\[\\d+\\]:$/.test(p))) return true;
             const queued = prompts.some(p => p.includes('*'));
             return !queued && document.querySelector(notebook + ' ' + traceback) !== null;
-        }""", arg=[NOTEBOOK, TRACEBACK], timeout=timeout * 1000)
+        }""", arg=[NOTEBOOK, TRACEBACK, but_last], timeout=timeout * 1000)
+    wait_for_kernel_idle(page, timeout)
+
+
+def run_last_cell(page, timeout: float = 120) -> None:
+    """Run the notebook's last cell (its ``lab.stop()``) and wait until it has run."""
+    select_last_cell(page)
+    run_from_menu(page, "Run Selected Cell and Do not Advance")
+    page.wait_for_function(
+        """notebook => {
+            const cells = document.querySelectorAll(notebook + ' .jp-Cell');
+            const prompt = cells[cells.length - 1].querySelector('.jp-InputPrompt');
+            return /^\\[\\d+\\]:$/.test(prompt.textContent.trim());
+        }""", arg=NOTEBOOK, timeout=timeout * 1000)
     wait_for_kernel_idle(page, timeout)
 
 
@@ -162,17 +203,67 @@ def error_outputs(page) -> list[str]:
     return [errors.nth(i).inner_text() for i in range(errors.count())]
 
 
-def run_notebook(browser, lab: JupyterLab, name: str, *, timeout: float = 120):
-    """Open ``name`` in a new page, run all its cells, screenshot it; return the page."""
+def open_notebook(browser, lab: JupyterLab, name: str, *, timeout: float = 120):
+    """Open ``name`` in a new page and wait until its kernel is idle; return the page."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(timeout * 1000)
     page.goto(lab.notebook_url(name))
     page.wait_for_selector(f"{NOTEBOOK} .jp-Cell")
     wait_for_kernel_idle(page, timeout)
-    run_all_cells(page)
-    wait_until_all_cells_ran(page, timeout)
+    return page
+
+
+def run_notebook(browser, lab: JupyterLab, name: str, *, timeout: float = 120,
+                 keep_last: bool = False, prepare: Callable | None = None):
+    """Open ``name`` in a new page, run all its cells, screenshot it; return the page.
+
+    ``keep_last``: run every cell but the last one (Run → Run All Above Selected Cell),
+    so the lab the notebook started is still up for its widgets; ``run_last_cell`` later.
+    ``prepare(page)`` is called before any cell runs (to start watching the page, say).
+    """
+    page = open_notebook(browser, lab, name, timeout=timeout)
+    if prepare is not None:
+        prepare(page)
+    if keep_last:
+        select_last_cell(page)
+        run_from_menu(page, "Run All Above Selected Cell")
+    else:
+        run_all_cells(page)
+    wait_until_all_cells_ran(page, timeout, but_last=keep_last)
     screenshot(page, name)
     return page
+
+
+def kernel_eval(lab: JupyterLab, name: str, expression: str, *, code: str = "",
+                timeout: float = 60):
+    """Run ``code`` and evaluate ``expression`` in the kernel of notebook ``name``, through
+    a second client on the kernel's connection file; return the value (a Python literal).
+
+    Nothing shows in the notebook: its outputs only take replies to its own requests.
+    """
+    from jupyter_client import BlockingKernelClient
+
+    sessions = requests.get(f"{lab.url}/api/sessions", timeout=10).json()
+    kernels = [s["kernel"]["id"] for s in sessions if s["path"] == name]
+    if len(kernels) != 1:
+        raise RuntimeError(f"expected one kernel for {name}, found {len(kernels)}")
+    client = BlockingKernelClient(connection_file=str(lab.runtime / f"kernel-{kernels[0]}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=timeout)
+        reply = client.execute_interactive(code, store_history=False, timeout=timeout,
+                                           user_expressions={"value": expression},
+                                           output_hook=lambda _message: None)
+    finally:
+        client.stop_channels()
+    content = reply["content"]
+    if content["status"] != "ok":
+        raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
+    value = content["user_expressions"]["value"]
+    if value["status"] != "ok":
+        raise RuntimeError(f"{expression}: {value.get('ename')}: {value.get('evalue')}")
+    return ast.literal_eval(value["data"]["text/plain"])
 
 
 def screenshot(page, name: str) -> Path:

@@ -40,7 +40,8 @@ def test_a_space_inside_counts_as_a_symbol():
 
 
 @pytest.mark.parametrize("url, ok", [
-    ("https://a.example/cb", True), ("http://localhost/cb", True), ("http://[::1]:8/cb", True),
+    ("https://a.example/cb", True), ("http://localhost/cb", True),
+    ("http://[::1]:8/cb", False), ("http://127.0.0.1:8/cb", False),
     ("myapp://cb", True), ("http://a.example/cb", False), ("https://a.example/cb#x", False),
     ("cb", False), ("javascript:alert(1)", False)])
 def test_callback_url_rules(url, ok):
