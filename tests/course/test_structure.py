@@ -1,15 +1,14 @@
 """Every course notebook has the structure docs/notebook-style.md describes.
 
 One test per rule and per notebook, so a failure reads as "02_app_clients: no Key points".
-Works for whatever notebooks exist; README's course table may announce notebooks not
-written yet (they are reported as a warning until they exist).
+Every README link must resolve: the course is complete, and a missing notebook or doc
+is a failure, not a warning.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-import warnings
 from pathlib import Path
 
 import nbformat
@@ -218,28 +217,22 @@ def test_readme_course_table_links_the_notebook(path):
     assert f"notebooks/{path.name}" in links, f"README's course table does not link {path.name}"
 
 
-def test_readme_course_table_links_resolve_or_are_announced():
-    pending = []
-    for number, _, link in _readme_rows():
+def test_readme_course_table_links_resolve():
+    rows = _readme_rows()
+    assert [number for number, _, _ in rows] == [f"{n:02d}" for n in range(10)]
+    for number, _, link in rows:
         assert link and re.fullmatch(rf"notebooks/{number}_\w+\.ipynb", link), (
             f"row {number}: link {link!r} is not notebooks/{number}_….ipynb")
-        if not (ROOT / link).is_file():
-            pending.append(link)
-    if pending:
-        warnings.warn(f"README announces notebooks not written yet: {pending}", stacklevel=1)
-    assert len(pending) < len(_readme_rows())
+        assert (ROOT / link).is_file(), f"README's course table links a missing {link}"
 
 
 def test_readme_other_relative_links_resolve():
-    """Links outside the course table resolve; docs still being written only warn."""
+    """Links outside the course table (docs, folders) resolve."""
     text = (ROOT / "README.md").read_text()
     links = {link.split("#")[0] for link in re.findall(r"\]\((?!https?://|#)([^)]+)\)", text)}
     missing = sorted(link for link in links
                      if not link.endswith(".ipynb") and not (ROOT / link).exists())
-    pending = [link for link in missing if re.fullmatch(r"docs/[\w-]+\.md", link)]
-    if pending:
-        warnings.warn(f"README links docs not written yet: {pending}", stacklevel=1)
-    assert not set(missing) - set(pending), f"README links to missing files: {missing}"
+    assert not missing, f"README links to missing files: {missing}"
 
 
 def test_readme_and_start_here_list_the_same_notebooks():
