@@ -122,7 +122,24 @@ class JupyterLab:
         raise RuntimeError(f"jupyter lab did not answer within {timeout:g} s")
 
     def notebook_url(self, name: str) -> str:
-        return f"{self.url}/lab/tree/{name}"
+        """``name`` alone in a fresh workspace (``?reset``): without it, the server's saved
+        workspace reopens the notebooks earlier pages had open, and starts their kernels."""
+        return f"{self.url}/lab/tree/{name}?reset"
+
+    def sessions(self, name: str) -> list[dict]:
+        """The server's sessions (each with its kernel) of notebook ``name``."""
+        answer = requests.get(f"{self.url}/api/sessions", timeout=10)
+        answer.raise_for_status()
+        return [session for session in answer.json() if session["path"] == name]
+
+    def shut_down_kernel(self, name: str) -> None:
+        """End notebook ``name``'s session and kernel: a closed page leaves them running."""
+        with requests.Session() as http:   # a DELETE needs the server's _xsrf cookie back
+            http.get(f"{self.url}/lab", timeout=30).raise_for_status()
+            xsrf = {"X-XSRFToken": http.cookies.get("_xsrf", "")}
+            for session in self.sessions(name):
+                http.delete(f"{self.url}/api/sessions/{session['id']}", headers=xsrf,
+                            timeout=30).raise_for_status()
 
     def stop(self) -> None:
         """Stop the server and every kernel it started (its whole process group)."""
@@ -157,8 +174,11 @@ def run_all_cells(page) -> None:
 
 
 def select_last_cell(page) -> None:
-    """Make the notebook's last cell the active one (a click on its input prompt)."""
-    page.locator(f"{NOTEBOOK} .jp-Cell").last.locator(".jp-InputPrompt").click()
+    """Make the notebook's last cell, a code cell, the active one (a click on its prompt)."""
+    last = page.locator(f"{NOTEBOOK} .jp-Cell").last
+    if "jp-CodeCell" not in (last.get_attribute("class") or "").split():
+        raise ValueError("the notebook's last cell is not a code cell (its lab.stop())")
+    last.locator(".jp-InputPrompt").click()
     page.wait_for_function(
         """notebook => {
             const cells = document.querySelectorAll(notebook + ' .jp-Cell');
@@ -209,6 +229,10 @@ def open_notebook(browser, lab: JupyterLab, name: str, *, timeout: float = 120):
     page.set_default_timeout(timeout * 1000)
     page.goto(lab.notebook_url(name))
     page.wait_for_selector(f"{NOTEBOOK} .jp-Cell")
+    page.wait_for_function(   # the current tab is this notebook (not a restored one)
+        """name => [...document.querySelectorAll(
+                '.lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel')]
+            .some(label => label.textContent.trim() === name)""", arg=name)
     wait_for_kernel_idle(page, timeout)
     return page
 
@@ -243,8 +267,7 @@ def kernel_eval(lab: JupyterLab, name: str, expression: str, *, code: str = "",
     """
     from jupyter_client import BlockingKernelClient
 
-    sessions = requests.get(f"{lab.url}/api/sessions", timeout=10).json()
-    kernels = [s["kernel"]["id"] for s in sessions if s["path"] == name]
+    kernels = [session["kernel"]["id"] for session in lab.sessions(name)]
     if len(kernels) != 1:
         raise RuntimeError(f"expected one kernel for {name}, found {len(kernels)}")
     client = BlockingKernelClient(connection_file=str(lab.runtime / f"kernel-{kernels[0]}.json"))
