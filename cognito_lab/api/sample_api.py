@@ -21,7 +21,6 @@ them, so with plain access tokens and local verification the caller has no tenan
 from __future__ import annotations
 
 import json
-import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -37,6 +36,7 @@ from cognito_lab.api.middleware import (
     Require,
     require,
 )
+from cognito_lab.serving import ThreadedServer
 
 RULES: dict[str, Require] = {
     "/public": PUBLIC,
@@ -219,49 +219,11 @@ def make_app(verifier: Any = None, mode: str = "local", *, idp_client: Any = Non
     raise ValueError(f"mode must be 'local' or 'getuser', got {mode!r}")
 
 
-class ApiServer:
-    """A WSGI app served on 127.0.0.1 (free port) in a background thread until ``stop()``."""
+class ApiServer(ThreadedServer):
+    """The sample API served on 127.0.0.1 (free port) in a background thread until ``stop()``."""
 
     def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0) -> None:
-        from werkzeug.serving import make_server
-
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            raise ValueError("the sample API serves on loopback only")
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no request log in notebooks
-        self.app = app
-        self._server = make_server(host, port, app, threaded=True)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        name=f"sample-api-{self.port}", daemon=True)
-        self._thread.start()
-
-    @property
-    def port(self) -> int:
-        return int(self._server.server_address[1])
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive()
-
-    def stop(self) -> None:
-        """Stop serving and free the port. Safe to call twice."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-        self._server.server_close()
-
-    def __enter__(self) -> ApiServer:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return f"<ApiServer {self.url if self.running else 'stopped'}>"
+        super().__init__(app, host, port, name="sample-api")
 
 
 def serve_in_thread(app: Any, port: int = 0) -> ApiServer:

@@ -13,6 +13,7 @@ docs/fidelity.md must change).
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -220,9 +221,7 @@ def moto_server() -> Iterator[str]:
     """A bare moto server on 127.0.0.1 and a free port: moto as anyone would run it."""
     from moto.server import ThreadedMotoServer
 
-    from cognito_lab.emulator.server import quiet_werkzeug
-
-    quiet_werkzeug()
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

@@ -115,3 +115,13 @@ def test_repr_html_maps_the_lab(lab):
 def test_a_busy_port_is_a_clear_error_not_a_dead_kernel():
     with Lab.start() as lab, pytest.raises(OSError, match="port is in use"):
         Lab.start(port=lab.port)
+
+
+def test_servers_refuse_to_listen_beyond_loopback():
+    from cognito_lab.serving import ThreadedServer
+
+    with pytest.raises(ValueError, match="loopback only"):
+        ThreadedServer(lambda environ, start_response: [], host="0.0.0.0")
+    with ThreadedServer(lambda environ, start_response: [], name="probe") as server:
+        assert server.url.startswith("http://127.0.0.1:") and server.running
+    assert not server.running
