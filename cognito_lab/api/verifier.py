@@ -86,6 +86,18 @@ def _string_set(value: str | Iterable[str] | None, name: str) -> frozenset[str] 
     return frozenset(values)
 
 
+
+def _not_in_future(payload: dict[str, Any], claim: str, error: type[JwtVerificationError],
+                   now: float, grace: float) -> None:
+    """``nbf`` and ``iat``, when present: a number no later than now (plus grace)."""
+    if claim not in payload:
+        return
+    value = _number(payload, claim, error)
+    if value > now + grace:
+        raise error(f"{claim}: expected a time not after now ({_when(now)}, grace {grace} s), "
+                    f"got {shown(value)} ({_when(value)}, {_span(value, now)} ahead)",
+                    claim=claim, expected=f"<= {now + grace}", actual=value)
+
 def _number(payload: dict[str, Any], claim: str, error: type[JwtInvalidClaimError]) -> float:
     value = payload[claim]
     kind = type(value)  # exact type: a bool is not a number here
@@ -249,20 +261,8 @@ class CognitoJwtVerifier:
                 f"exp: expected a time after now ({_when(now)}, grace {grace} s), got "
                 f"{shown(exp)} ({_when(exp)}, {_span(now, exp)} ago)",
                 claim="exp", expected=f"> {now - grace}", actual=exp)
-        if "nbf" in payload:
-            nbf = _number(payload, "nbf", JwtNotBeforeError)
-            if nbf > now + grace:
-                raise JwtNotBeforeError(
-                    f"nbf: expected a time not after now ({_when(now)}, grace {grace} s), "
-                    f"got {shown(nbf)} ({_when(nbf)}, {_span(nbf, now)} ahead)",
-                    claim="nbf", expected=f"<= {now + grace}", actual=nbf)
-        if "iat" in payload:
-            iat = _number(payload, "iat", JwtInvalidIssuedAtError)
-            if iat > now + grace:
-                raise JwtInvalidIssuedAtError(
-                    f"iat: expected a time not after now ({_when(now)}, grace {grace} s), "
-                    f"got {shown(iat)} ({_when(iat)}, {_span(iat, now)} ahead)",
-                    claim="iat", expected=f"<= {now + grace}", actual=iat)
+        _not_in_future(payload, "nbf", JwtNotBeforeError, now, grace)
+        _not_in_future(payload, "iat", JwtInvalidIssuedAtError, now, grace)
         for claim in ("sub", "jti"):
             if claim in payload and type(payload[claim]) is not str:
                 raise JwtInvalidClaimError(
