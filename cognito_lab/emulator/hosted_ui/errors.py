@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response
 REASON_HEADER = "x-cognito-lab-reason"
 
 
-class OAuthError(Exception):
-    """An RFC 6749 error answered as JSON (token, revoke and userInfo endpoints)."""
+class HostedUiError(Exception):
+    """An RFC 6749 error code, the lab's reason for it, and the HTTP status."""
 
     def __init__(self, error: str, reason: str, status: int = 400) -> None:
         super().__init__(f"{error}: {reason}")
@@ -30,19 +30,21 @@ class OAuthError(Exception):
         self.reason = reason
         self.status = status
 
+
+class OAuthError(HostedUiError):
+    """An RFC 6749 error answered as JSON (token, revoke and userInfo endpoints)."""
+
     def response(self) -> Response:
         response = json_response({"error": self.error}, self.status)
         response.headers[REASON_HEADER] = self.reason
         return response
 
 
-class RedirectError(Exception):
+class RedirectError(HostedUiError):
     """An authorization error sent back to a registered redirect URI (with the state)."""
 
     def __init__(self, error: str, reason: str, redirect_uri: str, state: str | None) -> None:
-        super().__init__(f"{error}: {reason}")
-        self.error = error
-        self.reason = reason
+        super().__init__(error, reason, status=302)
         self.redirect_uri = redirect_uri
         self.state = state
 
@@ -55,15 +57,9 @@ class RedirectError(Exception):
         return response
 
 
-class ErrorPage(Exception):
+class ErrorPage(HostedUiError):
     """An error shown to the user on the hosted UI's own page: the request is not trusted
     enough to send the browser anywhere."""
-
-    def __init__(self, error: str, reason: str, status: int = 400) -> None:
-        super().__init__(f"{error}: {reason}")
-        self.error = error
-        self.reason = reason
-        self.status = status
 
     def response(self) -> Response:
         from .pages import render

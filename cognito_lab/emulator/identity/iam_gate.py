@@ -276,13 +276,7 @@ class IamGate:
                        else "The security token included in the request is expired")
             return error_answer(protocol, "ExpiredToken", message,
                                 403 if protocol == "query" else 400)
-        iam = QueryGateway(self.app, enforcement.account_id, enforcement.region,
-                           enforcement.root_key)
-        with self._lock.exclusive():
-            with resolved_policies(iam, grant.role_name if grant else None,
-                                   grant.policy_variables() if grant else {}):
-                with self._enforcement_on():
-                    answer = run(self.app, environ)
+        answer = self._run_enforced(enforcement, grant, environ)
         return as_json_error(answer) if protocol == "json" else answer
 
     def judge_handled(self, enforcement: IamEnforcement, environ: dict) -> Answer | None:
@@ -332,13 +326,19 @@ class IamGate:
                  "HTTP_X_MOTO_ACCOUNT_ID": enforcement.account_id}
         for name, value in request.headers.items():
             probe["HTTP_" + name.upper().replace("-", "_")] = value
+        return self._run_enforced(enforcement, grant, probe)
+
+    def _run_enforced(self, enforcement: IamEnforcement, grant: Grant | None,
+                      environ: dict) -> Answer:
+        """Run ``environ`` through moto with IAM enforcement on, alone, and with the
+        grant's role policies resolved for its caller (policy variables filled in)."""
         iam = QueryGateway(self.app, enforcement.account_id, enforcement.region,
                            enforcement.root_key)
         with self._lock.exclusive():
             with resolved_policies(iam, grant.role_name if grant else None,
                                    grant.policy_variables() if grant else {}):
                 with self._enforcement_on():
-                    return run(self.app, probe)
+                    return run(self.app, environ)
 
     @contextmanager
     def _enforcement_on(self) -> Iterator[None]:
