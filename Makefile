@@ -1,24 +1,39 @@
 # cognito-lab: the whole set-up is `make lab` (learn) and `make test` (check everything).
+# Both install the locked versions in requirements/ (what CI tested and Binder installs);
+# pyproject.toml keeps the ranges, `make lock` turns them into the lock.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 LAB_PORT ?= 8888
 LAB_ARGS ?=
 NOTEBOOKS := $(sort $(wildcard notebooks/[0-9][0-9]_*.ipynb))
+LAB_LOCK  := requirements/lab.txt
+TEST_LOCK := requirements/test.txt
+# The lock tool lives in its own venv, so it never enters the course's environment.
+UV_VERSION := 0.13.8
+TOOLS  := .tools
+LATEST := .venv-latest
+LOCK_FLAGS := --universal --python-version 3.11 --fork-strategy fewest --generate-hashes --quiet
+PYTEST_EVERYTHING := -m pytest tests $(NOTEBOOKS) --nbval \
+	--nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
-.PHONY: lab test notebooks lint install-lab install-test clean
+.PHONY: lab test check notebooks lint lock test-latest browser install-lab install-test clean
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "cognito-lab needs Python 3.11+: make PYTHON=python3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install only when the dependency list changes.
-$(VENV)/.lab-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab]"
+# Re-install only when the lock changes. The package itself goes in without dependencies:
+# every dependency comes from the lock, checked against its hashes.
+$(VENV)/.lab-installed: $(LAB_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LAB_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[lab,test]"
+$(VENV)/.test-installed: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.lab-installed
 
 install-lab: $(VENV)/.lab-installed
@@ -29,11 +44,20 @@ lab: install-lab
 	$(BIN)/jupyter lab --ip=127.0.0.1 --port=$(LAB_PORT) --notebook-dir=notebooks \
 		--ServerApp.port_retries=0 $(LAB_ARGS)
 
+## make browser: find a Chromium for the browser tests, or install Playwright's
+browser: install-test
+	$(BIN)/python -m cognito_lab.chromium --ensure
+
 ## make test: lint, unit/fidelity/security/browser tests, and every notebook under nbval
-test: install-test
+test: install-test browser
 	$(BIN)/ruff check cognito_lab tests
-	$(BIN)/python -m pytest tests $(NOTEBOOKS) --nbval \
-		--nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
+	$(BIN)/python $(PYTEST_EVERYTHING)
+
+## make check: the quick inner loop (lint, and the tests that need no browser, no fresh
+## venv and no notebook). `make test` stays the whole truth.
+check: install-test
+	$(BIN)/ruff check cognito_lab tests
+	$(BIN)/python -m pytest tests -q --ignore=tests/browser -m "not slow"
 
 ## make notebooks: re-execute every notebook in place so stored outputs are fresh
 notebooks: install-test
@@ -47,5 +71,29 @@ notebooks: install-test
 lint: install-test
 	$(BIN)/ruff check cognito_lab tests
 
+$(TOOLS)/bin/uv:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+## make lock: resolve pyproject.toml's ranges to exact, hashed versions (for every
+## platform and Python >= 3.11). The lab lock is held to the test lock's versions.
+lock: $(TOOLS)/bin/uv
+	$(TOOLS)/bin/uv pip compile pyproject.toml --extra lab --extra test $(LOCK_FLAGS) \
+		--upgrade -o $(TEST_LOCK)
+	$(TOOLS)/bin/uv pip compile pyproject.toml --extra lab $(LOCK_FLAGS) \
+		-c $(TEST_LOCK) -o $(LAB_LOCK)
+
+## make test-latest: the whole suite on the newest versions pyproject.toml allows, in a
+## throwaway venv; first says which packages differ from the lock. Run before a workshop.
+test-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade --upgrade-strategy eager -e ".[lab,test]"
+	$(LATEST)/bin/python tools/lock_drift.py $(TEST_LOCK)
+	$(LATEST)/bin/python -m cognito_lab.chromium --ensure
+	$(LATEST)/bin/ruff check cognito_lab tests
+	$(LATEST)/bin/python $(PYTEST_EVERYTHING)
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
+	rm -rf $(VENV) $(TOOLS) $(LATEST) build *.egg-info .pytest_cache test-artifacts

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
+from ..chromium import Chromium, ChromiumNotFound
+from ..chromium import find as find_chromium
+
 OK, WARN, FAIL = "✅", "⚠️", "❌"
-CHROMIUM = Path("/usr/bin/chromium")
 MIN_PYTHON = (3, 11)
 #: What each extra of the package is for, in the words a fix hint uses.
 EXTRA_PURPOSE = {None: "the lab itself", "lab": "the course in JupyterLab",
@@ -127,18 +129,20 @@ def check_cognito_lab() -> Finding:
     return Finding(OK, f"cognito-lab {__version__} ({Path(package_file).parent})")
 
 
-def check_chromium(path: Path = CHROMIUM) -> Finding:
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        return Finding(WARN, f"{path} not found (browser tests need Debian's Chromium)",
-                       "sudo apt-get update && sudo apt-get install -y chromium "
-                       "(never `playwright install`)")
+def check_chromium(find: Callable[[], Chromium] = find_chromium) -> Finding:
     try:
-        answer = subprocess.run([str(path), "--version"], capture_output=True, text=True,  # noqa: S603
-                                timeout=20, check=False).stdout.strip()
+        chromium = find()
+    except ChromiumNotFound as error:
+        return Finding(WARN, "no Chromium for the browser tests", str(error))
+    if chromium.path is None:
+        return Finding(OK, "Playwright's Chromium (for the browser tests)")
+    try:
+        answer = subprocess.run([str(chromium.path), "--version"], capture_output=True,  # noqa: S603
+                                text=True, timeout=20, check=False).stdout.strip()
     except (OSError, subprocess.TimeoutExpired) as error:
-        return Finding(WARN, f"{path} is there but does not run: {error}",
-                       "sudo apt-get install --reinstall -y chromium")
-    return Finding(OK, f"{answer or 'Chromium'} at {path} (for the browser tests)")
+        return Finding(WARN, f"{chromium.path} is there but does not run: {error}",
+                       "reinstall it, or point COGNITO_LAB_CHROMIUM at another Chromium")
+    return Finding(OK, f"{answer or 'Chromium'} at {chromium.path} (for the browser tests)")
 
 
 def check_loopback() -> Finding:
@@ -221,7 +225,7 @@ def check_hub(env: dict[str, str], proxy_version: str | None) -> Finding:
         return Finding(FAIL, f"under {where} ({prefix}) without jupyter-server-proxy: learners' "
                              "browsers cannot reach the hosted UI on the server's 127.0.0.1",
                        "pip install 'jupyter-server-proxy>=4.1' in the image (binder/"
-                       "environment.yml has it) and restart the server")
+                       "requirements.txt has it) and restart the server")
     return Finding(OK, f"under {where} ({prefix}): jupyter-server-proxy {proxy_version} serves "
                        f"the hosted UI at {prefix.rstrip('/')}/proxy/<lab port>/")
 

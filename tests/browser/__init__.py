@@ -1,1 +1,1 @@
-"""Browser tests: Playwright driving Debian's Chromium (/usr/bin/chromium)."""
+"""Browser tests: Playwright driving Chromium (Debian's on CI; see cognito_lab/chromium.py)."""

@@ -1,8 +1,8 @@
 """Fixtures of the browser tests: Debian's Chromium through Playwright, and a JupyterLab.
 
-- ``browser`` (session): /usr/bin/chromium, launched by ``jupyterlab.launch_chromium`` —
-  never a downloaded browser. If Chromium is missing the tests FAIL with a clear message
-  (CI installs it with apt-get); they never skip.
+- ``browser`` (session): the Chromium ``cognito_lab.chromium`` finds (a system one, else
+  Playwright's), launched by ``jupyterlab.launch_chromium``. If there is none the tests FAIL
+  with what to install (CI installs Debian's with apt-get); they never skip.
 - ``jupyterlab`` (session): a JupyterLab over a stripped copy of the notebooks (see
   jupyterlab.py).
 - ``page``: a fresh browser context (its own cookies) and page for one test.

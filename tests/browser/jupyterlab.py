@@ -14,8 +14,9 @@ reads a value out of the notebook's running kernel through a second client (as
 ``jupyter console --existing`` would), so a test can get, say, a fresh token to paste
 without adding cells to the notebook.
 
-Fixture: ``jupyterlab`` (session). The ``browser`` fixture (conftest.py) launches Debian's
-/usr/bin/chromium with ``launch_chromium()``, never a downloaded browser. Measured: the
+Fixture: ``jupyterlab`` (session). The ``browser`` fixture (conftest.py) launches the
+Chromium ``cognito_lab.chromium.find()`` picks (on CI, Debian's /usr/bin/chromium) with
+``launch_chromium()``. Measured: the
 server starts in ~5 s; a notebook then takes ~10 s (page load ~4 s, kernel start ~2.5 s,
 running the cells).
 """
@@ -39,10 +40,12 @@ import nbformat
 import pytest
 import requests
 
+from cognito_lab.chromium import ChromiumNotFound
+from cognito_lab.chromium import find as find_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
@@ -298,13 +301,13 @@ def screenshot(page, name: str) -> Path:
 
 # -- fixtures (conftest.py imports them) ---------------------------------------------------
 def launch_chromium(playwright):
-    """Debian's Chromium through Playwright. Missing Chromium fails the test: CI installs it."""
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: browser tests need Debian's Chromium. Install "
-                    "it with `apt-get update && apt-get install -y chromium` (.ci/run does); "
-                    "never `playwright install`.", pytrace=False)
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS)
+    """A Chromium through Playwright. None found fails the test, saying what to install."""
+    try:
+        chromium = find_chromium()
+    except ChromiumNotFound as error:
+        pytest.fail(str(error), pytrace=False)
+    return playwright.chromium.launch(headless=True, args=CHROMIUM_ARGS,
+                                      **chromium.launch_options())
 
 
 @pytest.fixture(scope="session")

@@ -108,7 +108,7 @@ def test_the_image_is_the_one_the_readme_builds_with_repo2docker(values):
     assert "--no-run" in build and f"--image-name {reference}" in build, build
     assert "--user-id 1000" in build and "--user-name jovyan" in build
     assert re.search(rf"docker push {re.escape(reference)}", README.read_text())
-    assert (ROOT / "binder" / "environment.yml").is_file()
+    assert (ROOT / "binder" / "requirements.txt").is_file()
 
 
 def test_learners_land_on_the_first_notebook(values):

