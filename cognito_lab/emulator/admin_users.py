@@ -21,6 +21,7 @@ from .errors import CognitoError, invalid_parameter
 from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .token_operations import mfa_view, update_attributes
+from .usernames import canonical_params
 
 
 def temporary_password(policy: PasswordPolicy) -> str:
@@ -67,6 +68,8 @@ def admin_create_user(call: Call) -> dict:
     given = as_dict(call.param("UserAttributes"))
     check_attributes(pool, given, creating=True)
     check_required(pool, with_username_attribute(pool, username, given))
+    if emulator.directory.stored_username(pool_id, username) is not None:
+        raise CognitoError("UsernameExistsException", "User account already exists")
     try:
         answer = call.forward({**call.params, "TemporaryPassword": password})
     except CognitoError as error:
@@ -111,9 +114,10 @@ def admin_set_user_password(call: Call) -> dict:
     emulator = call.emulator
     password = PasswordPolicy.of_pool(emulator.directory.pool(pool_id)).check(
         call.param("Password"))
-    answer = call.forward()
+    params = canonical_params(call)
+    answer = call.forward(params)
     username = emulator.moto.idp("AdminGetUser", UserPoolId=pool_id,
-                                 Username=call.param("Username"))["Username"]
+                                 Username=params["Username"])["Username"]
     emulator.passwords.set(pool_id, username, password,
                            temporary=not call.param("Permanent", False))
     return answer
@@ -135,7 +139,7 @@ def admin_delete_user(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     emulator = call.emulator
     user = emulator.directory.user(pool_id, call.param("Username"))
-    answer = call.forward()
+    answer = call.forward({**call.params, "Username": user.username})
     emulator.sessions.sign_out(pool_id, user.username, emulator.clock.now())
     emulator.passwords.forget(pool_id, user.username)
     emulator.totp.forget(pool_id, user.username)
@@ -144,7 +148,7 @@ def admin_delete_user(call: Call) -> dict:
 
 @operation("cognito-idp", "AdminGetUser")
 def admin_get_user(call: Call) -> dict:
-    answer = call.forward()
+    answer = call.forward(canonical_params(call))
     user = call.emulator.directory.user(call.param("UserPoolId"), answer["Username"])
     for key in ("MFAOptions", "PreferredMfaSetting", "UserMFASettingList"):
         answer.pop(key, None)

@@ -7,11 +7,22 @@ after the user is created" (Mutable false). An attribute the schema doesn't decl
 refused, and so are required attributes left out at sign-up. moto checks none of this
 (and its DescribeUserPool lists only the attributes the template names, so the standard
 ones are added back here).
+
+Who may write an attribute is another matter: the app client's WriteAttributes ("User
+pool attributes", attribute permissions and scopes: "If an app tries to update an
+attribute that is not writable, the app gets a NotAuthorizedException"; "Required
+attributes in a user pool are always writable" — the lab reads that as: at sign-up, where
+the user must give them). It applies to what users write through a
+client — SignUp, UpdateUserAttributes, DeleteUserAttributes — never to the admin
+operations, which IAM authorizes. A client without a WriteAttributes list writes the
+pool's attributes but not the ``*_verified`` flags (UserPoolClientType WriteAttributes:
+"your app can write the values of the Standard attributes"; ``dev:`` attributes are
+read-only to every client). Reads follow ReadAttributes (GetUser, the ID token, userInfo).
 """
 
 from __future__ import annotations
 
-from .errors import invalid_parameter
+from .errors import invalid_parameter, not_authorized
 
 STANDARD = ("address", "birthdate", "email", "email_verified", "family_name", "gender",
             "given_name", "locale", "middle_name", "name", "nickname", "phone_number",
@@ -80,6 +91,36 @@ def check_attributes(pool: dict, attributes: dict[str, str], *, creating: bool) 
         problem = _problem(name, value, spec)
         if problem:
             raise invalid_parameter(f"user.{name}: {problem}")
+
+
+VERIFIED_FLAGS = ("email_verified", "phone_number_verified")
+UNAUTHORIZED_WRITE = "A client attempted to write unauthorized attribute"
+
+
+def writable_by_client(pool: dict, listed: list[str] | None, *,
+                       signing_up: bool = False) -> set[str]:
+    """The attributes an app client may write: its WriteAttributes (None: AWS's default,
+    every attribute but ``sub``, the verified flags and ``dev:`` ones), plus, at sign-up,
+    the pool's required attributes (a new user must be able to give them)."""
+    schema = schema_of(pool)
+    if listed is None:
+        allowed = {name for name in schema if name != "sub" and name not in VERIFIED_FLAGS
+                   and not name.startswith("dev:")}
+    else:
+        allowed = set(listed)
+    if signing_up:
+        allowed |= {name for name, spec in schema.items()
+                    if spec.get("Required") and name != "sub"}
+    return allowed
+
+
+def check_writable(pool: dict, listed: list[str] | None, names, *,
+                   signing_up: bool = False) -> None:
+    """NotAuthorizedException if the client may not write one of ``names`` (checked before
+    the schema: an attribute the client can't write is refused whatever its value)."""
+    allowed = writable_by_client(pool, listed, signing_up=signing_up)
+    if any(name not in allowed for name in names):
+        raise not_authorized(UNAUTHORIZED_WRITE)
 
 
 def missing_required(pool: dict, attributes: dict[str, str]) -> list[str]:

@@ -15,8 +15,18 @@ clients":
   needs a client secret, and every OAuth flow needs AllowedOAuthFlowsUserPoolClient and
   at least one scope.
 
-moto accepts all of it (even ExplicitAuthFlows ["ALLOW_FOO"]). UpdateUserPoolClient is
-checked on the settings the client would end up with.
+moto accepts all of it (even ExplicitAuthFlows ["ALLOW_FOO"]).
+
+UpdateUserPoolClient replaces the client's settings, it does not merge: AWS,
+UpdateUserPoolClient and "Updating user pool and app client configuration" — "If you
+don't provide a value for an attribute, Amazon Cognito sets it to its default value."
+moto merges, so the handler sends moto every setting the request leaves out, at the value
+CreateUserPoolClient gives it when it is not named (``CREATE_DEFAULTS``; None, which moto
+drops, for a setting that then has none). The client's id, secret and name stay: they
+are not settings an update can reset (AWS's pages name no default name). The request is
+checked on the settings the client ends up with.
+
+Secrets: every answer that shows a client shows its AWS-shaped secret (``client_secrets``).
 """
 
 from __future__ import annotations
@@ -27,6 +37,17 @@ from .directory import DEFAULT_UNITS, DEFAULT_VALIDITY, UNIT_SECONDS, VALIDITY_F
 from .errors import CognitoError, invalid_parameter
 from .flows import enum_error, validate_explicit_auth_flows
 from .operations import Call, operation
+
+# What CreateUserPoolClient gives a setting the request doesn't name, when that is a value
+# (AWS, CreateUserPoolClient: AuthSessionValidity "default ... 3 minutes",
+# EnableTokenRevocation "automatically activated", RefreshTokenValidity 30 days). Every
+# other setting then has none: no callback URLs, no OAuth flows or scopes, no explicit auth
+# flows (SRP, custom and refresh), access and ID tokens of an hour, all attributes.
+CREATE_DEFAULTS = {"AllowedOAuthFlowsUserPoolClient": False, "AuthSessionValidity": 3,
+                   "EnablePropagateAdditionalUserContextData": False,
+                   "EnableTokenRevocation": True, "RefreshTokenValidity": 30}
+KEPT_BY_UPDATE = ("UserPoolId", "ClientId", "ClientName", "ClientSecret",
+                  "CreationDate", "LastModifiedDate")
 
 BOUNDS = {"AccessToken": (300, 86400), "IdToken": (300, 86400),
           "RefreshToken": (3600, 3650 * 86400)}
@@ -137,17 +158,41 @@ def check_client_settings(settings: dict, *, has_secret: bool) -> None:
     check_oauth(settings, has_secret)
 
 
+def _shown(call: Call, answer: dict) -> dict:
+    """A moto answer with a ``UserPoolClient`` in it, as Cognito would show it."""
+    if "UserPoolClient" in answer:
+        secrets = call.emulator.directory.client_secrets
+        answer = {**answer, "UserPoolClient": secrets.as_aws(answer["UserPoolClient"])}
+    return answer
+
+
 @operation("cognito-idp", "CreateUserPoolClient")
 def create_user_pool_client(call: Call) -> dict:
     check_client_settings(call.params, has_secret=bool(call.param("GenerateSecret")))
     check_scopes_exist(call, call.params)
-    return call.forward()
+    return _shown(call, call.forward())
+
+
+def reset_settings(current: dict, request: dict) -> dict:
+    """What moto must be sent so the client ends with ``request``'s settings and the
+    defaults (not ``current``'s values) for everything else."""
+    reset: dict = {}
+    for name in (set(current) | set(CREATE_DEFAULTS)) - set(request) - set(KEPT_BY_UPDATE):
+        # moto reads ReadAttributes as a list when it mints its own tokens: [] for "all"
+        reset[name] = CREATE_DEFAULTS.get(name, [] if name == "ReadAttributes" else None)
+    return {**request, **reset}
 
 
 @operation("cognito-idp", "UpdateUserPoolClient")
 def update_user_pool_client(call: Call) -> dict:
     current = call.emulator.directory.client(call.param("UserPoolId"), call.param("ClientId"))
-    settings = {**current.raw, **call.params}
+    kept = {name: current.raw[name] for name in KEPT_BY_UPDATE if name in current.raw}
+    settings = {**CREATE_DEFAULTS, **kept, **call.params}
     check_client_settings(settings, has_secret=current.secret is not None)
     check_scopes_exist(call, settings)
-    return call.forward()
+    return _shown(call, call.forward(reset_settings(current.raw, call.params)))
+
+
+@operation("cognito-idp", "DescribeUserPoolClient")
+def describe_user_pool_client(call: Call) -> dict:
+    return _shown(call, call.forward())

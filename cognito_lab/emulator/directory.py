@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .client_secrets import ClientSecrets
 from .moto_gateway import MotoGateway
 
 # Token validity as AWS documents it for CreateUserPoolClient: defaults and units.
@@ -98,13 +99,15 @@ class Directory:
 
     def __init__(self, moto: MotoGateway) -> None:
         self.moto = moto
+        self._case_insensitive: dict[str, bool] = {}   # fixed when a pool is created
+        self.client_secrets = ClientSecrets()   # AWS-shaped stand-ins for moto's secrets
 
     def pool(self, pool_id: str) -> dict:
         return self.moto.idp("DescribeUserPool", UserPoolId=pool_id)["UserPool"]
 
     def client(self, pool_id: str, client_id: str) -> ClientSettings:
         raw = self.moto.idp("DescribeUserPoolClient", UserPoolId=pool_id, ClientId=client_id)
-        return ClientSettings(raw["UserPoolClient"])
+        return ClientSettings(self.client_secrets.as_aws(raw["UserPoolClient"]))
 
     def pool_of_client(self, client_id: str) -> str | None:
         """Which of this lab's pools owns a client id (InitiateAuth names only the client)."""
@@ -133,8 +136,75 @@ class Directory:
         totp = bool((raw.get("SoftwareTokenMfaConfiguration") or {}).get("Enabled"))
         return raw.get("MfaConfiguration") or "OFF", totp
 
+    # -- usernames ------------------------------------------------------------------------
+    def case_insensitive(self, pool_id: str) -> bool:
+        """Whether the pool's UsernameConfiguration says CaseSensitive: false.
+
+        AWS, UsernameConfigurationType: case sensitivity (the default) means the exact
+        capitalisation; false makes "username", "USERNAME" and "UserName" the same user,
+        and the preferred_username and email aliases too. It can't change after creation.
+        """
+        if pool_id not in self._case_insensitive:
+            config = self.pool(pool_id).get("UsernameConfiguration") or {}
+            self._case_insensitive[pool_id] = config.get("CaseSensitive") is False
+        return self._case_insensitive[pool_id]
+
+    def stored_username(self, pool_id: str, username: str) -> str | None:
+        """In a case-insensitive pool, the username moto stores for the user that
+        ``username`` names in any capitalisation: their username, or their email or
+        preferred_username where the pool signs in with them. None if nobody (or if the
+        pool is case sensitive: then only moto's exact match counts)."""
+        if not isinstance(username, str) or not username or not self.case_insensitive(pool_id):
+            return None
+        pool = self.pool(pool_id)
+        aliases = [name for name in ("email", "preferred_username")
+                   if name in (pool.get("UsernameAttributes") or [])
+                   + (pool.get("AliasAttributes") or [])]
+        wanted = username.lower()
+        token = None
+        while True:
+            page = self.moto.idp("ListUsers", UserPoolId=pool_id, Limit=60,
+                                 **({"PaginationToken": token} if token else {}))
+            for raw in page.get("Users", []):
+                values = {a["Name"]: a["Value"] for a in raw.get("Attributes", [])}
+                if raw["Username"].lower() == wanted or any(
+                        values.get(name, "").lower() == wanted for name in aliases):
+                    return raw["Username"]
+            token = page.get("PaginationToken")
+            if not token:
+                return None
+
+    def _raw_user(self, pool_id: str, username: str) -> dict:
+        """AdminGetUser, by the name as given, else (case-insensitive pools) as stored."""
+        from .errors import CognitoError
+
+        try:
+            return self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
+        except CognitoError as error:
+            if error.code != "UserNotFoundException":
+                raise
+            stored = self.stored_username(pool_id, username)
+            if stored is None or stored == username:
+                raise
+            return self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=stored)
+
+    def canonical_username(self, pool_id: str, username: object) -> object:
+        """The name to give moto for the user a call names: unchanged, unless only a
+        case-insensitive match finds them (then their stored username)."""
+        if not isinstance(username, str) or not username or not isinstance(pool_id, str):
+            return username
+        from .errors import CognitoError
+
+        try:
+            self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
+            return username
+        except CognitoError as error:
+            if error.code != "UserNotFoundException":
+                return username
+        return self.stored_username(pool_id, username) or username
+
     def user(self, pool_id: str, username: str) -> User:
-        raw = self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
+        raw = self._raw_user(pool_id, username)
         groups = self.moto.idp("AdminListGroupsForUser", UserPoolId=pool_id,
                                Username=raw["Username"]).get("Groups", [])
         return User(

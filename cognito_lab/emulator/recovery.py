@@ -20,6 +20,7 @@ from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .signup import named_user
 from .user_existence import user_not_found
+from .usernames import canonical_params
 
 # Pools created before AccountRecoverySetting existed: phone first, then email.
 LEGACY_RECOVERY = [{"Name": "verified_phone_number", "Priority": 1},
@@ -94,7 +95,7 @@ def confirm_forgot_password(call: Call) -> dict:
 def admin_reset_user_password(call: Call) -> dict:
     """The user must reset their password: moto marks them RESET_REQUIRED, the lab sends
     the code they will reset it with."""
-    answer = call.forward()
+    answer = call.forward(canonical_params(call))
     pool_id = call.param("UserPoolId")
     emulator = call.emulator
     user = emulator.directory.user(pool_id, call.param("Username"))

@@ -14,7 +14,13 @@ from __future__ import annotations
 
 import uuid
 
-from .attributes import as_dict, check_attributes, check_required, with_username_attribute
+from .attributes import (
+    as_dict,
+    check_attributes,
+    check_required,
+    check_writable,
+    with_username_attribute,
+)
 from .auth import names_of, required
 from .codes import code_mismatch
 from .delivery import send_code, simulated_details
@@ -24,6 +30,7 @@ from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .secret_hash_check import check_secret_hash
 from .user_existence import user_not_found
+from .usernames import canonical_params
 
 
 def client_of(call: Call) -> tuple[str, ClientSettings]:
@@ -84,6 +91,7 @@ def sign_up(call: Call) -> dict:
     check_secret_hash(call, client, call.param("SecretHash"), [username])
     pool = emulator.directory.pool(pool_id)
     given = as_dict(call.param("UserAttributes"))
+    check_writable(pool, client.write_attributes, given, signing_up=True)
     check_attributes(pool, given, creating=True)
     check_required(pool, with_username_attribute(pool, username, given))
     password = PasswordPolicy.of_pool(pool).check(call.param("Password"))
@@ -165,7 +173,7 @@ def resend_confirmation_code(call: Call) -> dict:
 
 @operation("cognito-idp", "AdminConfirmSignUp")
 def admin_confirm_sign_up(call: Call) -> dict:
-    answer = call.forward()
+    answer = call.forward(canonical_params(call))
     pool_id = call.param("UserPoolId")
     user = call.emulator.directory.user(pool_id, call.param("Username"))
     call.emulator.codes.discard(pool_id, user.username, "confirmation")

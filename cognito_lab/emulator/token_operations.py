@@ -10,7 +10,7 @@ directory work through moto's admin operations, so no moto token is needed.
 
 from __future__ import annotations
 
-from .attributes import as_dict, check_attributes, schema_of
+from .attributes import as_dict, check_attributes, check_writable, schema_of
 from .auth import password_is_right
 from .delivery import send_code
 from .directory import User
@@ -20,6 +20,7 @@ from .passwords import PasswordPolicy
 from .sessions import Session
 from .tokens import ADMIN_SCOPE
 from .user_existence import incorrect_username_or_password
+from .usernames import canonical_params
 
 VERIFIABLE = ("email", "phone_number")
 
@@ -86,10 +87,9 @@ def update_user_attributes(call: Call) -> dict:
     session, user = checked_session(call)
     changes = as_dict(call.param("UserAttributes"))
     client = call.emulator.directory.client(session.pool_id, session.client_id)
-    writable = client.write_attributes
-    if writable is not None and any(name not in writable for name in changes):
-        raise not_authorized("A client attempted to write unauthorized attribute")
-    check_attributes(call.emulator.directory.pool(session.pool_id), changes, creating=False)
+    pool = call.emulator.directory.pool(session.pool_id)
+    check_writable(pool, client.write_attributes, changes)
+    check_attributes(pool, changes, creating=False)
     details = update_attributes(call, session.pool_id, user, changes)
     return {"CodeDeliveryDetailsList": details} if details else {}
 
@@ -98,7 +98,10 @@ def update_user_attributes(call: Call) -> dict:
 def delete_user_attributes(call: Call) -> dict:
     session, user = checked_session(call)
     names = call.param("UserAttributeNames") or []
-    schema = schema_of(call.emulator.directory.pool(session.pool_id))
+    pool = call.emulator.directory.pool(session.pool_id)
+    client = call.emulator.directory.client(session.pool_id, session.client_id)
+    check_writable(pool, client.write_attributes, names)
+    schema = schema_of(pool)
     for name in names:
         spec = schema.get(name)
         if spec is None:
@@ -191,7 +194,7 @@ def global_sign_out(call: Call) -> dict:
 
 @operation("cognito-idp", "AdminUserGlobalSignOut")
 def admin_global_sign_out(call: Call) -> dict:
-    response = call.forward()
+    response = call.forward(canonical_params(call))
     user = call.emulator.directory.user(call.param("UserPoolId"), call.param("Username"))
     call.emulator.sessions.sign_out(call.param("UserPoolId"), user.username,
                                     call.emulator.clock.now())

@@ -8,6 +8,7 @@ clock, so a lesson can expire a token by moving the clock.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 import uuid
@@ -29,6 +30,12 @@ _BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
 
 def issuer_url(region: str, pool_id: str) -> str:
     return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+
+
+def access_token_hash(access_token: str) -> str:
+    """``at_hash`` (OIDC Core 3.1.3.6, 3.3.2.11): base64url of the left half of the
+    SHA-256 of the access token's ASCII (SHA-256 because the tokens are RS256)."""
+    return b64url(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
 
 
 @dataclass(frozen=True)
@@ -156,7 +163,7 @@ class TokenService:
                       groups_override: list[str] | None = None,
                       auth_time: int | None = None, trigger_source: str | None = None,
                       client_metadata: dict | None = None,
-                      pre_token_generation: bool = True) -> TokenSet:
+                      pre_token_generation: bool = True, at_hash: bool = False) -> TokenSet:
         """Sign-in: a new session (origin_jti) and its first tokens.
 
         ``auth_time`` is when the user authenticated, if earlier than now (the hosted UI
@@ -164,6 +171,7 @@ class TokenService:
         ``trigger_source`` names the PreTokenGeneration event ("TokenGeneration_HostedAuth"
         unless the caller says otherwise, e.g. "TokenGeneration_Authentication");
         ``pre_token_generation=False`` mints without running that trigger at all.
+        ``at_hash=True`` puts the access token's hash in the ID token (the token endpoint).
         """
         now = int(self.clock.now())
         session = Session(origin_jti=str(uuid.uuid4()), pool_id=pool_id,
@@ -181,18 +189,19 @@ class TokenService:
             client_metadata) if pre_token_generation else None
         return self._tokens(session, client, user, with_id=with_id and user is not None,
                             refresh=refresh, extra_claims=extra_claims,
-                            groups_override=groups_override, override=override)
+                            groups_override=groups_override, override=override,
+                            at_hash=at_hash)
 
     def refresh(self, session: Session, client: ClientSettings, user: User,
                 extra_claims: dict | None = None,
                 groups_override: list[str] | None = None,
-                client_metadata: dict | None = None) -> TokenSet:
+                client_metadata: dict | None = None, at_hash: bool = False) -> TokenSet:
         """REFRESH_TOKEN_AUTH: new access and ID tokens in the same session, no new refresh."""
         override = self._claims_override(session, client, user, groups_override,
                                          "TokenGeneration_RefreshTokens", client_metadata)
         return self._tokens(session, client, user, with_id=True, refresh=None,
                             extra_claims=extra_claims, groups_override=groups_override,
-                            override=override)
+                            override=override, at_hash=at_hash)
 
     def _claims_override(self, session: Session, client: ClientSettings, user: User | None,
                          groups_override: list[str] | None, trigger_source: str,
@@ -211,7 +220,7 @@ class TokenService:
     def _tokens(self, session: Session, client: ClientSettings, user: User | None, *,
                 with_id: bool, refresh: str | None, extra_claims: dict | None,
                 groups_override: list[str] | None,
-                override: ClaimsOverride | None = None) -> TokenSet:
+                override: ClaimsOverride | None = None, at_hash: bool = False) -> TokenSet:
         now = int(self.clock.now())
         access_life = client.lifetime("AccessToken")
         event_id = str(uuid.uuid4()) if user else None
@@ -226,6 +235,8 @@ class TokenService:
             claims.update(extra_claims or {})
             if override is not None:
                 override.apply_to_id(claims)
+            if at_hash:     # first, where Cognito's hosted UI puts it
+                claims = {"at_hash": access_token_hash(access), **claims}
             id_token = self._sign_for(session, client, "id", claims)
         return TokenSet(access, id_token, refresh, access_life, session)
 

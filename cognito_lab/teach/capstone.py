@@ -12,8 +12,10 @@ client, the identity pool's roles and their IAM policies — and judges it item 
 
 ``check_configuration(lab)`` prints it as a ✅/❌ table; ``check_configuration(lab, fix)``
 is the exercise's self-check: it runs the learner's ``fix(idp, user_pool_id, client_id)``
-on the SPA's app client first, then the checklist, then signs a user in through the SPA to
-be sure the fix did not break it.
+on the SPA's app client first, then the checklist, then checks that the SPA's other
+settings are as they were (UpdateUserPoolClient resets every setting a call leaves out,
+as on AWS: the naive fix that sends only the four changes loses the callback URLs, the
+OAuth flow and the scopes) and signs a user in through the SPA.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ WILDCARD_SERVICES = ("s3", "dynamodb", "iam", "cognito-idp", "cognito-identity",
 SPA_CLIENT = "web"
 SMOKE_USER = "carol"
 SMOKE_SCOPE = "openid email orders/read"
+# What the exercise changes on the SPA's client; every other setting must stay as it was.
+EXERCISE_SETTINGS = ("ExplicitAuthFlows", "AccessTokenValidity", "IdTokenValidity",
+                     "TokenValidityUnits", "PreventUserExistenceErrors",
+                     "EnableTokenRevocation")
+NOT_SETTINGS = ("UserPoolId", "ClientId", "ClientSecret", "CreationDate", "LastModifiedDate")
 
 
 @dataclass(frozen=True)
@@ -358,17 +365,54 @@ def spa_sign_in(lab: Any, redirect_uri: str) -> Item:
                 f"{user.email} signed in; access token for {_duration(lifetime)}")
 
 
+def _unset(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def changed_settings(before: dict, after: dict) -> list[str]:
+    """The SPA client's settings, other than the exercise's, that are no longer as they
+    were (an absent setting and an empty one count as the same; the refresh token's
+    lifetime is compared in seconds, since its unit lives in TokenValidityUnits)."""
+    names = (set(before) | set(after)) - set(EXERCISE_SETTINGS) - set(NOT_SETTINGS)
+    changed = [name for name in names if before.get(name) != after.get(name)
+               and not (_unset(before.get(name)) and _unset(after.get(name)))
+               and name != "RefreshTokenValidity"]
+    if _seconds(before, "RefreshToken") != _seconds(after, "RefreshToken"):
+        changed.append("RefreshTokenValidity")
+    return sorted(changed)
+
+
+def kept_item(before: dict, after: dict) -> Item:
+    rule = "other settings as they were"
+    changed = changed_settings(before, after)
+    if changed:
+        return Item(f"SPA ({SPA_CLIENT})", rule, False,
+                    f"UpdateUserPoolClient set what the call left out back to its default: "
+                    f"{', '.join(changed)} → describe the client, change only the four "
+                    "settings, and send every setting back")
+    return Item(f"SPA ({SPA_CLIENT})", rule, True,
+                "callback URLs, OAuth flows, scopes and attributes unchanged")
+
+
+def _description(lab: Any, client_id: str) -> dict:
+    return lab.client("cognito-idp").describe_user_pool_client(
+        UserPoolId=lab.user_pool_id, ClientId=client_id)["UserPoolClient"]
+
+
 def check_configuration(lab: Any, fix: Callable[[Any, str, str], Any] | None = None
                         ) -> Verdict:
     """Print the checklist as a ✅/❌ table; True when every item passes.
 
     With ``fix``: first run ``fix(idp, user_pool_id, client_id)`` on the SPA's app client
-    (the exercise), then the checklist, then a sign-in through the SPA.
+    (the exercise), then the checklist, then compare the SPA's other settings with what
+    they were and sign a user in through the SPA.
     """
     redirect_uri = None
+    before: dict = {}
     if fix is not None:
         web = lab.app_clients[SPA_CLIENT]
         redirect_uri = web.callback_urls[0]       # where the SPA itself lives
+        before = _description(lab, web.client_id)
         try:
             fix(lab.client("cognito-idp"), lab.user_pool_id, web.client_id)
         except NotImplementedError:
@@ -387,9 +431,10 @@ def check_configuration(lab: Any, fix: Callable[[Any, str, str], Any] | None = N
     lines = [i.line() for i in items]
     ok = items.passed
     if redirect_uri is not None:
+        kept = kept_item(before, _description(lab, before["ClientId"]))
         smoke = spa_sign_in(lab, redirect_uri)
-        lines.append(smoke.line())
-        ok = ok and smoke.ok
+        lines += [kept.line(), smoke.line()]
+        ok = ok and kept.ok and smoke.ok
     total = len(lines)
     failed = sum(1 for line in lines if line.startswith("❌"))
     return verdict(ok, f"Your configuration passes the checklist: {total} of {total}.",
@@ -400,6 +445,7 @@ def _name(fn: Callable) -> str:
     return getattr(fn, "__name__", "your function")
 
 
-__all__ = ["CLIENT_RULES", "Checklist", "Item", "check_configuration", "checklist",
-           "client_items", "identity_role_arns", "mfa_item", "password_item", "role_policies",
-           "roles_item", "sign_up_item", "spa_sign_in", "tenant_item", "wildcard_actions"]
+__all__ = ["CLIENT_RULES", "Checklist", "Item", "changed_settings", "check_configuration",
+           "checklist", "client_items", "identity_role_arns", "kept_item", "mfa_item",
+           "password_item", "role_policies", "roles_item", "sign_up_item", "spa_sign_in",
+           "tenant_item", "wildcard_actions"]

@@ -8,9 +8,8 @@ idp.sign_up(
     Username=new_email,
     Password="Tangerine-Kite-2024",          # 12+ characters, upper, lower and a digit
     UserAttributes=[
-        {"Name": "email", "Value": new_email},
-        {"Name": "custom:tenant_id", "Value": "globex"},   # immutable: set it now or never
-    ],
+        {"Name": "email", "Value": new_email},   # no custom:tenant_id: the web client may
+    ],                                           # not write it (an administrator sets it)
 )
 
 code = lab.mailbox.latest_code(new_email)

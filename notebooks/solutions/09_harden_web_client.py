@@ -1,7 +1,7 @@
 # Solution to notebook 09, exercise 1: harden the SPA's app client.
-# On AWS, UpdateUserPoolClient sets every setting you leave out back to its default, so
-# start from the client's current settings, change what the checklist flags, and send
-# them all back.
+# UpdateUserPoolClient (on AWS, and in the lab) sets every setting you leave out back to
+# its default, so start from the client's current settings, change what the checklist
+# flags, and send them all back.
 
 
 def harden_web_client(idp, user_pool_id, client_id):

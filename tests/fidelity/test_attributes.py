@@ -43,8 +43,13 @@ def test_user_cannot_change_an_immutable_attribute(target):
     user-pool-settings-attributes.html) and UpdateUserAttributes.
     """
     user = target.new_user(tenant="acme")
+    # a client that may write the tenant (the template's may not): only immutability stops it
+    client = target.new_client(ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH",
+                                                  "ALLOW_REFRESH_TOKEN_AUTH"],
+                               WriteAttributes=["email", "custom:tenant_id"])
+    tokens = target.password_sign_in(user, client_id=client["ClientId"])
     out = attempt(target.idp.update_user_attributes,
-                  AccessToken=target.tokens(user)["AccessToken"],
+                  AccessToken=tokens["AuthenticationResult"]["AccessToken"],
                   UserAttributes=[{"Name": "custom:tenant_id", "Value": "globex"}])
     expect(target, out, aws=IMMUTABLE, moto=Accepted())
     if target.is_lab:

@@ -138,3 +138,61 @@ def test_custom_scopes_must_be_defined_by_a_resource_server(target):
     defined = attempt(target.new_client, **{**settings,
                                             "AllowedOAuthScopes": ["openid", "orders/write"]})
     expect(target, defined, aws=Accepted(), moto=Accepted())
+
+
+# -- UpdateUserPoolClient replaces; it does not merge -----------------------------------------
+HARDENED_SPA = {"GenerateSecret": False,
+                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                "SupportedIdentityProviders": ["COGNITO"],
+                "CallbackURLs": ["https://app.example.com/cb"],
+                "LogoutURLs": ["https://app.example.com/"], **OAUTH,
+                "PreventUserExistenceErrors": "ENABLED", "EnableTokenRevocation": False,
+                "AccessTokenValidity": 30, "TokenValidityUnits": {"AccessToken": "minutes"},
+                "ReadAttributes": ["email"]}
+LEFT_OUT = ("CallbackURLs", "LogoutURLs", "AllowedOAuthFlows", "AllowedOAuthScopes",
+            "SupportedIdentityProviders", "PreventUserExistenceErrors", "AccessTokenValidity",
+            "TokenValidityUnits", "ReadAttributes")
+
+
+def test_update_user_pool_client_resets_what_it_leaves_out(target):
+    """Settings an update leaves out go back to their defaults; the id, name and secret stay.
+
+    AWS: UpdateUserPoolClient ("If you don't provide a value for an attribute, Amazon
+    Cognito sets it to its default value") (/cognito-user-identity-pools/latest/
+    APIReference/API_UpdateUserPoolClient.html) and "Updating user pool and app client
+    configuration" (/cognito/latest/developerguide/cognito-user-pool-updating.html).
+    """
+    client = target.new_client(**HARDENED_SPA)
+    out = attempt(target.idp.update_user_pool_client, UserPoolId=target.pool_id,
+                  ClientId=client["ClientId"], ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"])
+    assert out.accepted, out
+    after = target.idp.describe_user_pool_client(UserPoolId=target.pool_id,
+                                                 ClientId=client["ClientId"])["UserPoolClient"]
+    assert after["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH"]
+    assert after["ClientName"] == client["ClientName"]
+    if target.is_lab:
+        assert [name for name in LEFT_OUT if name in after] == []
+        assert after["AllowedOAuthFlowsUserPoolClient"] is False   # CreateUserPoolClient's
+        assert after["EnableTokenRevocation"] is True               # defaults
+        assert out.value["UserPoolClient"] == after
+    else:   # moto merges: every setting left out keeps its value
+        assert {name: after.get(name) for name in LEFT_OUT} == \
+            {name: client[name] for name in LEFT_OUT}
+        assert after["EnableTokenRevocation"] is False
+
+
+def test_update_user_pool_client_is_checked_on_the_reset_settings(target):
+    """An update naming OAuth flows without AllowedOAuthFlowsUserPoolClient is refused,
+    even on a client that had it: left out, it is false again.
+
+    AWS: UpdateUserPoolClient, AllowedOAuthFlowsUserPoolClient ("must have a value of true
+    before you can configure ... AllowedOAuthFlows") (/cognito-user-identity-pools/latest/
+    APIReference/API_UpdateUserPoolClient.html).
+    """
+    client = target.new_client(**HARDENED_SPA)
+    out = attempt(target.idp.update_user_pool_client, UserPoolId=target.pool_id,
+                  ClientId=client["ClientId"], CallbackURLs=HARDENED_SPA["CallbackURLs"],
+                  AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid"])
+    expect(target, out, aws=Refused("InvalidParameterException",
+                                    contains="AllowedOAuthFlowsUserPoolClient"),
+           moto=Accepted())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cognito_lab.client import secret_hash
@@ -142,3 +144,60 @@ def test_challenge_answers_check_the_secret_hash(target):
                   ChallengeName="NEW_PASSWORD_REQUIRED", Session=started["Session"],
                   ChallengeResponses={"USERNAME": email, "NEW_PASSWORD": new_password()})
     expect(target, out, aws=missing(target), moto=Accepted())
+
+
+SECRET_PATTERN = re.compile(r"[\w+]+")
+
+
+def a_client_with_a_plus_in_its_secret(target: Target) -> dict:
+    """A confidential client for USER_PASSWORD_AUTH; in the lab, one whose secret has a
+    ``+`` (about three lab secrets in four do; moto's never do)."""
+    for _ in range(40):
+        client = target.new_client(GenerateSecret=True,
+                                   ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"])
+        if not target.is_lab or "+" in client["ClientSecret"]:
+            return client
+    raise AssertionError("40 lab secrets without a '+'")
+
+
+def test_generated_client_secrets_are_shaped_like_cognitos(target):
+    """A generated secret is 51 characters of ``[\\w+]+``, the same in every answer.
+
+    AWS: CreateUserPoolClient / UserPoolClientType, ClientSecret ("Length Constraints:
+    Minimum length of 24. Maximum length of 64. Pattern: [\\w+]+")
+    (/cognito-user-identity-pools/latest/APIReference/API_UserPoolClientType.html);
+    Cognito's generated secrets are 51 characters long.
+    """
+    client = target.new_client(GenerateSecret=True)
+    secret = client["ClientSecret"]
+    described = target.idp.describe_user_pool_client(
+        UserPoolId=target.pool_id, ClientId=client["ClientId"])["UserPoolClient"]
+    updated = target.idp.update_user_pool_client(
+        UserPoolId=target.pool_id, ClientId=client["ClientId"],
+        ClientName=client["ClientName"])["UserPoolClient"]
+    assert described["ClientSecret"] == updated["ClientSecret"] == secret
+    if target.is_lab:
+        assert len(secret) == 51 and SECRET_PATTERN.fullmatch(secret)
+    else:       # moto's secrets are UUIDs: the '-' is outside AWS's pattern
+        assert not SECRET_PATTERN.fullmatch(secret)
+
+
+def test_secret_hash_works_with_a_plus_in_the_secret(target):
+    """SECRET_HASH is an HMAC keyed with the secret's characters, ``+`` included: the
+    kit's ``secret_hash()`` signs in, a hash made with a space for the ``+`` does not.
+
+    AWS: "Computing secret hash values" (/cognito/latest/developerguide/
+    signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash).
+    """
+    client = a_client_with_a_plus_in_its_secret(target)
+    client_id, secret = client["ClientId"], client["ClientSecret"]
+    user = target.new_user()
+    right = attempt(target.password_sign_in, user, client_id=client_id, client_secret=secret)
+    expect(target, right, aws=Accepted(lambda r: "AuthenticationResult" in r),
+           moto=Accepted(lambda r: "AuthenticationResult" in r))
+    garbled = secret.replace("+", " ") if "+" in secret else secret[::-1]
+    wrong_hash = attempt(target.password_sign_in, user, client_id=client_id,
+                         client_secret=garbled)
+    expect(target, wrong_hash, aws=Refused("NotAuthorizedException",
+                                           f"Unable to verify secret hash for client {client_id}"),
+           moto=Accepted())

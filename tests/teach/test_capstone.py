@@ -39,10 +39,20 @@ def screen_sign_ups(lab) -> None:
     lab.triggers.attach("PreSignUp", lambda event, context: event)
 
 
+def update_keeping_the_rest(idp, user_pool_id: str, client_id: str, **changes) -> None:
+    """Describe, change, send everything back: UpdateUserPoolClient resets what it isn't
+    given (AWS, UpdateUserPoolClient)."""
+    current = idp.describe_user_pool_client(UserPoolId=user_pool_id,
+                                            ClientId=client_id)["UserPoolClient"]
+    accepted = idp.meta.service_model.operation_model("UpdateUserPoolClient").input_shape.members
+    settings = {name: value for name, value in current.items() if name in accepted}
+    idp.update_user_pool_client(**{**settings, **changes})
+
+
 def weaken_web_client(lab) -> None:
-    """The teammate's changes in notebook 09."""
-    lab.client("cognito-idp").update_user_pool_client(
-        UserPoolId=lab.user_pool_id, ClientId=lab.app_clients["web"].client_id,
+    """The teammate's changes in notebook 09 (made the careful way: nothing else lost)."""
+    update_keeping_the_rest(
+        lab.client("cognito-idp"), lab.user_pool_id, lab.app_clients["web"].client_id,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH",
                            "ALLOW_REFRESH_TOKEN_AUTH"],
         AccessTokenValidity=1, IdTokenValidity=1,
@@ -133,7 +143,8 @@ def test_the_untouched_skeleton_is_not_done_and_shows_the_checklist(weakened, ca
 def test_the_solution_passes_and_the_spa_still_signs_in(weakened, capsys):
     assert check_configuration(weakened, harden_web_client())
     out = capsys.readouterr().out
-    assert out.startswith("✅ Your configuration passes the checklist: 13 of 13.")
+    assert out.startswith("✅ Your configuration passes the checklist: 14 of 14.")
+    assert "other settings as they were" in out
     assert "carol@example.com signed in; access token for 1 hour" in out
     settings = weakened.client("cognito-idp").describe_user_pool_client(
         UserPoolId=weakened.user_pool_id,
@@ -142,15 +153,44 @@ def test_the_solution_passes_and_the_spa_still_signs_in(weakened, capsys):
     assert settings["AllowedOAuthScopes"] == ["openid", "email", "profile", "orders/read"]
 
 
-def test_a_partial_fix_names_what_is_left(weakened, capsys):
+def test_the_naive_update_of_only_the_four_settings_fails_and_says_why(weakened, capsys):
+    """The mistake notebook 09 warns about: an update with only the changes resets the
+    rest (AWS, UpdateUserPoolClient: "If you don't provide a value for an attribute,
+    Amazon Cognito sets it to its default value"), and the SPA can't sign in any more."""
     def harden_web_client(idp, user_pool_id, client_id):
-        idp.update_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id,
-                                    PreventUserExistenceErrors="ENABLED",
-                                    EnableTokenRevocation=True)
+        idp.update_user_pool_client(
+            UserPoolId=user_pool_id, ClientId=client_id,
+            ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            AccessTokenValidity=60, IdTokenValidity=60,
+            TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes"},
+            PreventUserExistenceErrors="ENABLED", EnableTokenRevocation=True)
 
     assert not check_configuration(weakened, harden_web_client)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 3 of 13 items fail:")
+    assert out.startswith("❌ 2 of 14 items fail:")
+    [kept] = [line for line in out.splitlines() if "other settings as they were" in line]
+    assert kept.startswith("   • ❌ SPA (web)      other settings as they were         "
+                           "UpdateUserPoolClient set what the call left out back to its "
+                           "default: AllowedOAuthFlows, AllowedOAuthFlowsUserPoolClient, "
+                           "AllowedOAuthScopes, CallbackURLs, LogoutURLs, ")
+    assert "SupportedIdentityProviders" in kept
+    assert kept.endswith("→ describe the client, change only the four settings, and send "
+                         "every setting back")
+    assert "❌ SPA (web)      still signs in (code + PKCE)        SignInError: " in out
+    assert "→ keep its callback URL, the code flow and its scopes" in out
+    # the four settings themselves are right: the checklist's own rules pass
+    assert out.count("❌") == 3
+
+
+def test_a_partial_fix_names_what_is_left(weakened, capsys):
+    def harden_web_client(idp, user_pool_id, client_id):
+        update_keeping_the_rest(idp, user_pool_id, client_id,
+                                PreventUserExistenceErrors="ENABLED",
+                                EnableTokenRevocation=True)
+
+    assert not check_configuration(weakened, harden_web_client)
+    out = capsys.readouterr().out
+    assert out.startswith("❌ 3 of 14 items fail:")
     assert "ALLOW_USER_PASSWORD_AUTH is enabled on a public client" in out
     # the SPA's sign-in shows the lifetime the configuration really gives tokens
     assert "❌ SPA (web)      still signs in (code + PKCE)        carol@example.com signed in; " \
@@ -173,12 +213,13 @@ def test_a_fix_that_breaks_the_spa_fails(weakened, capsys):
 
     def harden_web_client_too_much(idp, user_pool_id, client_id):
         solution(idp, user_pool_id, client_id)
-        idp.update_user_pool_client(UserPoolId=user_pool_id, ClientId=client_id,
-                                    CallbackURLs=["https://elsewhere.example/callback"])
+        update_keeping_the_rest(idp, user_pool_id, client_id,
+                                CallbackURLs=["https://elsewhere.example/callback"])
 
     assert not check_configuration(weakened, harden_web_client_too_much)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 1 of 13 items fail:")
+    assert out.startswith("❌ 2 of 14 items fail:")
+    assert "left out back to its default: CallbackURLs →" in out
     assert "❌ SPA (web)" in out and "keep its callback URL" in out
 
 

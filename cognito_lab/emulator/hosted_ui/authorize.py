@@ -148,7 +148,7 @@ def complete(emulator: Emulator, request: AuthorizationRequest,
     tokens = emulator.tokens.start_session(
         pool_id=request.app.pool_id, client=client, user=user, scopes=list(request.scopes),
         nonce=request.nonce, with_refresh=False,
-        with_id="openid" in request.scopes, auth_time=session.auth_time)
+        with_id="openid" in request.scopes, auth_time=session.auth_time, at_hash=True)
     state_of(emulator).mark_hosted(tokens.session.origin_jti)
     fragment = {"access_token": tokens.access_token}
     if tokens.id_token:

@@ -5,12 +5,21 @@
 - a public client (no secret) names itself with ``client_id`` in the body and sends no secret.
 A client must use one method only (RFC 6749 §2.3: "MUST NOT use more than one"). A client
 with a secret must present it; a client without one must not present any.
+
+HTTP Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1), as
+openid-client, Authlib and oauthlib send them; AWS's "Token endpoint" page writes
+``Base64Encode(client_id:client_secret)`` with no encoding step. For Cognito's own
+secrets the two are the same string; for a secret with a ``+`` (``[\\w+]`` allows one, and
+the lab's secrets often have one) they differ, so the header's id and secret are taken as
+RFC 6749 has them and, failing that, as sent: both forms of the one right secret pass,
+and nothing else does. A raw ``+`` decoded per RFC alone would become a space.
 """
 
 from __future__ import annotations
 
 import hmac
 from typing import TYPE_CHECKING
+from urllib.parse import unquote_plus
 
 from werkzeug.wrappers import Request
 
@@ -38,19 +47,31 @@ def authenticate(emulator: Emulator, request: Request, *, status: int = 400) -> 
         if form_secret is not None:
             raise OAuthError("invalid_request", "the client authenticated twice (Basic header "
                              "and client_secret in the body)")
-        client_id, secret = basic.username, basic.password
-        if form_id is not None and form_id != client_id:
+        client_id = unquote_plus(basic.username)
+        secrets = _forms(basic.password)
+        if form_id is not None and form_id not in (client_id, basic.username):
             raise OAuthError("invalid_client",
                              "client_id in the body differs from the Basic header's", status)
+        app = find_app(emulator, client_id)
+        if app is None and basic.username != client_id:
+            app = find_app(emulator, basic.username)
     else:
-        client_id, secret = form_id, form_secret
-    app = find_app(emulator, client_id)
+        client_id, secrets = form_id, [form_secret] if form_secret is not None else []
+        app = find_app(emulator, client_id)
     if app is None:
         raise OAuthError("invalid_client", "no app client has this client_id", status)
+    secret = next((s for s in secrets if s), None)
     if app.secret:
-        if not secret or not hmac.compare_digest(secret.encode(), app.secret.encode()):
+        if not any(s and hmac.compare_digest(s.encode(), app.secret.encode()) for s in secrets):
             raise OAuthError("invalid_client", "the client secret is missing or wrong", status)
     elif secret:
         raise OAuthError("invalid_client", "this app client has no secret, yet one was sent",
                          status)
     return app
+
+
+def _forms(password: str | None) -> list[str]:
+    """A Basic password as RFC 6749 §2.3.1 encodes it (decoded), then as sent."""
+    if password is None:
+        return []
+    return list(dict.fromkeys((unquote_plus(password), password)))

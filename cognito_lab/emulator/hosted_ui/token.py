@@ -60,7 +60,8 @@ def authorization_code(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSe
     user = _enabled_user(emulator, app.pool_id, code.username)
     tokens = emulator.tokens.start_session(
         pool_id=app.pool_id, client=app.settings, user=user, scopes=list(code.scopes),
-        nonce=code.nonce, with_id="openid" in code.scopes, auth_time=code.auth_time)
+        nonce=code.nonce, with_id="openid" in code.scopes, auth_time=code.auth_time,
+        at_hash=True)
     state_of(emulator).mark_hosted(tokens.session.origin_jti)
     return tokens
 
@@ -84,7 +85,7 @@ def refresh_token(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSet:
     if expires_at is not None and expires_at <= emulator.clock.now():
         raise OAuthError("invalid_grant", "the refresh token has expired")
     user = _enabled_user(emulator, app.pool_id, session.username or "")
-    tokens = emulator.tokens.refresh(session, app.settings, user)
+    tokens = emulator.tokens.refresh(session, app.settings, user, at_hash=True)
     if state_of(emulator).is_hosted(session.origin_jti) and "openid" not in session.scopes:
         # A hosted-UI session without the openid scope never gets an ID token.
         tokens = TokenSet(tokens.access_token, None, None, tokens.expires_in, tokens.session)
