@@ -7,6 +7,10 @@ notebook it is a widget: **Next step** runs one step and shows the raw request a
 response, numbered like the arrows of the notebook's sequence diagram. ``run_all()`` runs
 every step without the widget (for tests and a static record).
 
+Displayed, the stepper is the live widget *and* a static HTML view of it (``static_html()``:
+the outline of the steps, and the current one if any), which is what a saved notebook shows
+where no widget runs: GitHub, nbviewer, ``jupyter nbconvert --to html``.
+
 ``sign_in_link(lab, url)`` is a link to open the hosted UI in *your* browser, through
 ``lab.public_url`` (jupyter-server-proxy on Binder / JupyterHub).
 """
@@ -23,6 +27,23 @@ from cognito_lab.client.browser import Browser
 from cognito_lab.client.http_exchange import HttpExchange, masked
 from cognito_lab.client.oauth import AuthorizationRequest, CognitoOAuth, TokenResponse
 
+# The steps of the flow: (diagram arrows, title), in order. The static view lists them.
+OUTLINE: tuple[tuple[str, str], ...] = (
+    ("1", "Your app makes a PKCE pair and a state"),
+    ("2–3", "The browser goes to /oauth2/authorize"),
+    ("4–5", "The hosted UI shows the sign-in page"),
+    ("6–7", "The user signs in"),
+    ("8–9", "The app receives the callback and checks the state"),
+    ("10–11", "The app redeems the code with the verifier"),
+    ("—", "The tokens"),
+)
+
+
+def _heading(arrows: str, title: str) -> str:
+    """``Arrows 1 · Your app makes…`` (HTML-escaped), as the widget shows a step's title."""
+    label = "" if arrows == "—" else f"Arrows {html.escape(arrows)} · "
+    return f"{label}{html.escape(title)}"
+
 
 @dataclass
 class Step:
@@ -37,8 +58,7 @@ class Step:
     def _repr_html_(self) -> str:
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         body = self.exchange._repr_html_() if self.exchange else ""
-        label = "" if self.arrows == "—" else f"Arrows {html.escape(self.arrows)} · "
-        return (f"<div><b>{label}{html.escape(self.title)}</b>"
+        return (f"<div><b>{_heading(self.arrows, self.title)}</b>"
                 f"<p>{html.escape(self.explanation)}</p>"
                 f"{f'<ul>{notes}</ul>' if notes else ''}{body}</div>")
 
@@ -92,7 +112,7 @@ class PkceStepper:
     def _make_pkce_pair(self) -> Step:
         self.request = self.oauth.begin(self.scope)
         verifier = self.request.code_verifier or ""
-        return Step("1", "Your app makes a PKCE pair and a state",
+        return Step(*OUTLINE[0],
                     "The verifier stays in the app; only its SHA-256 hash, the challenge, "
                     "goes into the sign-in URL, with a fresh random state.",
                     notes=[f"code_verifier: {len(verifier)} random characters (kept secret)",
@@ -103,7 +123,7 @@ class PkceStepper:
     def _authorize(self) -> Step:
         assert self.request is not None
         exchange = self.browser.get(self.request.url, "GET /oauth2/authorize")
-        return Step("2–3", "The browser goes to /oauth2/authorize",
+        return Step(*OUTLINE[1],
                     "Cognito checks the client, the redirect URI (exact match), the scopes "
                     "and the PKCE parameters, finds no session cookie, and sends the browser "
                     "to the sign-in page with the same parameters.", exchange)
@@ -112,7 +132,7 @@ class PkceStepper:
         first = self.browser.steps[-1]
         assert first.location is not None
         self.page = self.browser.get(first.location, "GET /login")
-        return Step("4–5", "The hosted UI shows the sign-in page",
+        return Step(*OUTLINE[2],
                     "The page sets an XSRF-TOKEN cookie and repeats it in a hidden _csrf "
                     "field: only a form served by Cognito itself can be posted back.",
                     self.page)
@@ -122,7 +142,7 @@ class PkceStepper:
         action, fields = self.browser.form(self.page)
         fields.update(username=self.user.username, password=self.user.password)
         self.callback = self.browser.post_form(action, fields, "POST /login")
-        return Step("6–7", "The user signs in",
+        return Step(*OUTLINE[3],
                     "Cognito checks the password (through the user pools API), sets its "
                     "one-hour cognito session cookie, and redirects to the app's callback "
                     "URL with a one-time code and the state.", self.callback)
@@ -131,7 +151,7 @@ class PkceStepper:
         assert self.request is not None and self.callback is not None
         location = self.callback.location or ""
         self.code = self.request.check_callback(location)
-        return Step("8–9", "The app receives the callback and checks the state",
+        return Step(*OUTLINE[4],
                     "The state is the one this app sent, so this callback answers its own "
                     "request (not one an attacker started). The code is good for one use, "
                     "within five minutes.",
@@ -141,7 +161,7 @@ class PkceStepper:
         assert self.request is not None and self.code is not None
         self.tokens = self.oauth.exchange_code(self.code,
                                                code_verifier=self.request.code_verifier)
-        return Step("10–11", "The app redeems the code with the verifier",
+        return Step(*OUTLINE[5],
                     "Cognito hashes the code_verifier and compares it with the challenge "
                     "of step 1: only the app that started the flow can redeem the code.",
                     self.tokens.exchange)
@@ -149,7 +169,7 @@ class PkceStepper:
     def _read_token(self) -> Step:
         assert self.tokens is not None
         claims = decode_unverified(self.tokens.access_token).payload
-        return Step("—", "The tokens",
+        return Step(*OUTLINE[6],
                     "The access token carries the granted scopes; the ID token (openid was "
                     "requested) tells the app who signed in; the refresh token buys new ones.",
                     notes=[f"access token scope: {claims['scope']}",
@@ -195,10 +215,37 @@ class PkceStepper:
         render()
         return widgets.VBox([widgets.HBox([forward, again, progress]), shown])
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
+    # -- the static view (what a saved notebook shows where no widget runs) -----------------
+    def static_html(self) -> str:
+        """The stepper as static HTML: the outline of the flow, and the current step if any.
 
-        display(self.widget())
+        Deterministic for a stepper that has not run (it names no port, code or state), so a
+        notebook's stored output stays the same from run to run.
+        """
+        total = len(self.steps)
+        status = (f"Step {len(self.done)} of {total}" if self.done
+                  else f"{total} steps")
+        items = "".join(
+            f"<li>{_heading(arrows, title)}{' ✔' if number < len(self.done) else ''}</li>"
+            for number, (arrows, title) in enumerate(OUTLINE))
+        current = self.done[-1]._repr_html_() if self.done else ""
+        return (f"<div class='cl-pkce-stepper'><p><b>PKCE stepper · {status}</b>: the "
+                f"authorization code flow with PKCE, signing in as "
+                f"{html.escape(self.user.username)}. In a running notebook this is a widget: "
+                f"<b>Next step ▶</b> runs one step and shows its HTTP request and "
+                f"response.</p><ol>{items}</ol>{current}</div>")
+
+    def __repr__(self) -> str:
+        return (f"<PkceStepper {self.user.username}: {len(self.done)} of {len(self.steps)} "
+                f"steps done>")
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        # A new live widget where a widget manager runs; elsewhere (GitHub, nbviewer, static
+        # HTML: widget state is not saved) the static view instead of "VBox(children=…)".
+        data = dict(self.widget()._repr_mimebundle_(**kwargs) or {})
+        data["text/plain"] = repr(self)
+        data["text/html"] = self.static_html()
+        return data
 
 
 def sign_in_link(lab, url: str, text: str = "Open the hosted UI sign-in page") -> object:

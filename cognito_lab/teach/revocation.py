@@ -166,7 +166,7 @@ def check_access_token_validity(choose: Callable[[float, float], int | None]) ->
                          f"{requirement.answer!r}. {_hint(requirement, answer)}")
     if wrong:
         return verdict(False, "", f"{len(wrong)} of {len(REQUIREMENTS)} requirements "
-                                  "answered wrongly.", details=wrong[:3])
+                                  "answered wrongly:", details=wrong)
     return verdict(True, f"All {len(REQUIREMENTS)} requirements met: the token never outlives "
                          "the window (grace included), within Cognito's 5 min – 1 day.", "")
 

@@ -141,9 +141,22 @@ def check_refresh_before_expiry(lab, valid_access_token: Callable[[dict], str],
 
     lab.clock.advance(minutes=5)                                  # the old one has expired
     third, error = _attempt(valid_access_token, tokens)
+    expired_for = (lab.clock.now() - expires) // 60
     if error:
         details.append(f"5 min later: failed with {error}")
         ok = False
+    elif second == first:                       # nothing was refreshed at 2 minutes left
+        ok = False
+        if third == first:
+            details.append(f"5 min later: still the old token, expired {expired_for:.0f} min "
+                           "ago — Cognito and your API refuse it")
+        else:
+            details.append(f"5 min later: refreshed only now, {expired_for:.0f} min after the "
+                           f"old token expired (every API call in those {expired_for:.0f} min "
+                           f"failed). Refresh as soon as less than {REFRESH_MARGIN // 60} min "
+                           "remain")
+            return verdict(False, "", "Not yet right: your app refreshes only once the access "
+                                      "token has expired, not before.", details=details)
     elif third != second:
         details.append("5 min later: changed the token although the refreshed one had "
                        f"{(left - 300) // 60:.0f} min left")

@@ -70,6 +70,25 @@ def test_check_names_the_usual_mistakes(answer, hint, capsys):
     assert hint in capsys.readouterr().out
 
 
+def test_check_lists_every_wrong_answer_it_counts(capsys):
+    """Ignoring the grace (capped at a day): 4 of the 8 requirements go wrong, and the
+    verdict lists all 4 — the count and the list agree."""
+    def ignores_grace(max_exposure_minutes, grace_seconds=0):
+        return min(math.floor(max_exposure_minutes), 1440)
+
+    assert not check_access_token_validity(ignores_grace)
+    lines = capsys.readouterr().out.splitlines()
+    wrong = [requirement for requirement in REQUIREMENTS
+             if ignores_grace(requirement.max_exposure_minutes,
+                              requirement.grace_seconds) != requirement.answer]
+    assert len(wrong) == 4
+    assert lines[0] == f"❌ 4 of {len(REQUIREMENTS)} requirements answered wrongly:"
+    listed = [line for line in lines[1:] if line.lstrip().startswith("• window")]
+    assert len(listed) == len(lines) - 1 == 4
+    for requirement, line in zip(wrong, listed, strict=True):
+        assert f"window {requirement.max_exposure_minutes} min" in line
+
+
 def test_check_never_raises_on_a_broken_answer(capsys):
     assert not check_access_token_validity(lambda m, g: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
