@@ -4,7 +4,11 @@ Parsing is the first check and the one attackers probe most (RFC 8725 §3.4), so
 strict: exactly three parts, the base64url alphabet only, no ``=`` padding, canonical
 encodings only (no stray bits), UTF-8 JSON objects without ``NaN``/``Infinity``, and a size
 limit. It is also on every request's path, so each part is decoded exactly once and the
-alphabet check runs in C (``bytes.translate``), not byte by byte in Python.
+alphabet check runs in C, not byte by byte in Python: one ``bytes.translate`` maps the
+base64url alphabet to the standard one (and ``+``, ``/``, ``=`` to a byte no decoder
+accepts), then ``binascii.a2b_base64(strict_mode=True)`` refuses anything else. Only when
+that fast path refuses a token does the slow path run, to say precisely what is wrong.
+Headers are few (one per signing key), so a small memo keeps parsed flat headers.
 """
 
 from __future__ import annotations
@@ -21,6 +25,12 @@ junk or an attempt to make us burn CPU before the signature check."""
 
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _TO_STANDARD = bytes.maketrans(b"-_", b"+/")
+# base64url -> standard base64, and the standard alphabet's own '+', '/' and the padding
+# '=' to '!', which strict decoding refuses: one C pass checks and converts.
+_URL_TO_STRICT = bytes.maketrans(b"-_+/=", b"+/!!!")
+_a2b = binascii.a2b_base64
+_HEADER_MEMO: dict[bytes, dict[str, Any]] = {}
+_HEADER_MEMO_SIZE = 64
 _PADDING = {0: b"", 2: b"==", 3: b"="}
 # In a canonical encoding the bits a short final group does not use are zero, so the
 # last character can only be one of these (RFC 4648 §3.5). Anything else would let the
@@ -137,6 +147,41 @@ def split_jwt(token: str | bytes) -> tuple[dict[str, Any], dict[str, Any], bytes
         raw = token.encode("ascii")
     else:
         raw = _raw_bytes(token)
+    parts = raw.translate(_URL_TO_STRICT).split(b".")
+    if len(parts) == 3:
+        header_b64, payload_b64, signature_b64 = parts
+        h_rest, p_rest, s_rest = len(header_b64) & 3, len(payload_b64) & 3, \
+            len(signature_b64) & 3
+        # Canonical last characters (zero unused bits) are the same in both alphabets.
+        if header_b64 and payload_b64 and h_rest != 1 and p_rest != 1 and s_rest != 1 \
+                and (not h_rest or header_b64[-1] in _CANONICAL_LAST[h_rest]) \
+                and (not p_rest or payload_b64[-1] in _CANONICAL_LAST[p_rest]) \
+                and (not s_rest or signature_b64[-1] in _CANONICAL_LAST[s_rest]):
+            try:
+                signature = _a2b(signature_b64 + _PADDING[s_rest], strict_mode=True)
+                payload_raw = _a2b(payload_b64 + _PADDING[p_rest], strict_mode=True)
+                header = _HEADER_MEMO.get(header_b64)
+                if header is None:
+                    header_raw = _a2b(header_b64 + _PADDING[h_rest], strict_mode=True)
+                else:
+                    header = header.copy()  # flat: a shallow copy is a full one
+            except binascii.Error:
+                pass  # not base64url after all: the slow path says what is wrong
+            else:
+                if header is None:
+                    header = _json_object(header_raw, "header")
+                    if all(type(v) is str for v in header.values()):
+                        if len(_HEADER_MEMO) >= _HEADER_MEMO_SIZE:
+                            _HEADER_MEMO.clear()
+                        _HEADER_MEMO[header_b64] = header.copy()
+                payload = _json_object(payload_raw, "payload")
+                return header, payload, raw[: len(header_b64) + 1 + len(payload_b64)], \
+                    signature
+    return _split_slow(raw)
+
+
+def _split_slow(raw: bytes) -> tuple[dict[str, Any], dict[str, Any], bytes, bytes]:
+    """The same as :func:`split_jwt`, step by step, raising the precise JwtParseError."""
     parts = raw.split(b".")
     # One C pass checks the alphabet of all three parts and that there are two dots.
     if len(parts) != 3 or raw.translate(None, _ALPHABET) != b"..":

@@ -9,9 +9,16 @@ own error class (see ``docs/verifier.md``):
 3. key: the ``kid`` in the pool's JWKS (``jwk.JwksCache``), an RSA signing key;
 4. signature: RSA PKCS#1 v1.5 with SHA-256, by ``cryptography``;
 5. claims: ``iss``, ``token_use``, ``client_id``/``aud``, ``exp``, ``nbf``, ``iat``,
-   ``sub``/``jti`` types, ``scope``, ``cognito:groups``, then ``custom_check``.
+   ``sub``/``jti``/``scope``/``aud``/``client_id`` types, ``scope``, ``cognito:groups``,
+   then ``custom_check``.
 
-Nothing in the payload is trusted before step 4 passes.
+Nothing in the payload is trusted before step 4 passes. The one exception is routing: the
+unverified ``iss`` picks which of the pool's two JWKS URLs (original or multi-Region issuer)
+the key is looked up in, as aws-jwt-verify does; ``iss`` itself is checked after the
+signature like every other claim.
+
+The rule for every check: never accept a token that awslabs' aws-jwt-verify rejects. Where
+the kit is deliberately stricter, ``docs/verifier.md`` says so and why.
 """
 
 from __future__ import annotations
@@ -19,7 +26,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from math import isfinite
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -47,9 +53,17 @@ from cognito_lab.api.errors import (
 )
 from cognito_lab.api.jwk import JwksCache
 from cognito_lab.api.jwt_parse import split_jwt
-from cognito_lab.clock import now_from
+from cognito_lab.clock import Clock, now_from
 
 ISSUER_FORMAT = "https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+MULTI_REGION_ISSUER_FORMAT = "https://issuer-cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+"""The "updated" issuer (IssuerConfigurationType UPDATED, recommended for user pools with
+multi-Region replication); ``region`` is the pool's primary Region, the one in its id."""
+JWKS_PATH = "/.well-known/jwks.json"
+MAX_NUMERIC_DATE = 2**53 - 1
+"""Largest magnitude of ``exp``/``nbf``/``iat`` accepted: JavaScript's Number.MAX_SAFE_INTEGER.
+Beyond it a double cannot even count whole seconds; JSON numbers that JavaScript reads as
+±Infinity (aws-jwt-verify rejects those) lie far beyond it."""
 _POOL_ID = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+")
 # Header parameters that would make us take a key (or the meaning of the signature) from
 # the token itself, or that demand extensions we do not implement (RFC 8725 §3.10, RFC
@@ -89,9 +103,8 @@ def _string_set(value: str | Iterable[str] | None, name: str) -> frozenset[str] 
 
 def _not_in_future(payload: dict[str, Any], claim: str, error: type[JwtVerificationError],
                    now: float, grace: float) -> None:
-    """``nbf`` and ``iat``, when present: a number no later than now (plus grace)."""
-    if claim not in payload:
-        return
+    """``nbf`` or ``iat`` (the caller checks it is present): a number no later than now
+    (plus grace), or the claim's error."""
     value = _number(payload, claim, error)
     if value > now + grace:
         raise error(f"{claim}: expected a time not after now ({_when(now)}, grace {grace} s), "
@@ -99,12 +112,31 @@ def _not_in_future(payload: dict[str, Any], claim: str, error: type[JwtVerificat
                     claim=claim, expected=f"<= {now + grace}", actual=value)
 
 def _number(payload: dict[str, Any], claim: str, error: type[JwtInvalidClaimError]) -> float:
+    """A NumericDate: an int or float (not a bool) no larger in magnitude than 2**53 - 1.
+
+    Python's JSON reads ``1`` followed by 400 zeros as an exact int; JavaScript (and so
+    aws-jwt-verify) reads it as Infinity and refuses it. A finite, safe range keeps the kit
+    from accepting what aws-jwt-verify rejects (NaN and Infinity never parse at all)."""
     value = payload[claim]
     kind = type(value)  # exact type: a bool is not a number here
-    if kind is int or (kind is float and isfinite(value)):
+    if (kind is int or kind is float) and -MAX_NUMERIC_DATE <= value <= MAX_NUMERIC_DATE:
         return value
+    if kind is int or kind is float:
+        raise error(f"{claim}: expected seconds since the epoch within +/-(2**53 - 1), got "
+                    f"{shown(value)}", claim=claim, expected="safe number", actual=value)
     raise error(f"{claim}: expected a number (seconds since the epoch), got {shown(value)}",
                 claim=claim, expected="number", actual=value)
+
+
+def _now_function(clock: object | None) -> Callable[[], float]:
+    """Resolve a clock once, so each verification pays one call for "now"."""
+    if clock is None:
+        return time.time
+    if type(clock) is Clock:
+        return clock.now  # already a float
+    if hasattr(clock, "now"):
+        return lambda: float(clock.now())  # type: ignore[attr-defined]
+    return lambda: float(clock())  # type: ignore[operator]
 
 
 class CognitoJwtVerifier:
@@ -113,7 +145,11 @@ class CognitoJwtVerifier:
     ``token_use``: ``"access"``, ``"id"`` or None (either; the token must still say which).
     ``client_id``: an app client id or a list; checked against ``client_id`` (access) or
     ``aud`` (id). None skips the check: only when something else pins the client.
-    ``jwks_url`` overrides where keys are fetched (the local lab), never the issuer.
+    Both issuer forms of the pool are accepted: ``https://cognito-idp.<region>...`` and,
+    for user pools with the updated (multi-Region) issuer,
+    ``https://issuer-cognito-idp.<region>.amazonaws.com/<pool id>``, each with the JWKS
+    under it. ``jwks_url`` overrides where keys are fetched for both (the local lab
+    serves one key set per pool), never the issuers.
     ``scope`` / ``groups``: the token must carry at least one of them.
     ``grace_seconds`` tolerates clock skew on ``exp``, ``nbf`` and ``iat``.
     ``custom_check(payload)`` runs last; returning False or raising refuses the token.
@@ -143,20 +179,37 @@ class CognitoJwtVerifier:
             raise ValueError("custom_check must be a callable taking the payload")
         if scope is not None and token_use == "id":
             raise ValueError("ID tokens carry no scope claim; check scope on access tokens")
-        now_from(clock)  # a bad clock fails here, not on the first request
-
         self.user_pool_id = user_pool_id
         self.region = region
         self.issuer = ISSUER_FORMAT.format(region=region, user_pool_id=user_pool_id)
-        self.jwks_url = jwks_url or self.issuer + "/.well-known/jwks.json"
+        self.multi_region_issuer = MULTI_REGION_ISSUER_FORMAT.format(
+            region=region, user_pool_id=user_pool_id)
+        self.issuers = (self.issuer, self.multi_region_issuer)
+        self.jwks_url = jwks_url or self.issuer + JWKS_PATH
+        self.multi_region_jwks_url = jwks_url or self.multi_region_issuer + JWKS_PATH
+        # issuer -> where its keys are; the unverified iss only routes the key lookup
+        self._jwks_urls = {self.issuer: self.jwks_url,
+                           self.multi_region_issuer: self.multi_region_jwks_url}
         self.token_use = token_use
         self.client_ids = _string_set(client_id, "client_id")
         self.scopes = _string_set(scope, "scope")
         self.groups = _string_set(groups, "groups")
         self.grace_seconds = grace_seconds
         self.custom_check = custom_check
-        self.clock = clock
+        self.clock = clock  # also resolves self._now
         self.jwks_cache = jwks_cache if jwks_cache is not None else JwksCache(clock=clock)
+
+    @property
+    def clock(self) -> object | None:
+        """Where "now" comes from: a Clock, a callable returning epoch seconds, or None
+        (real time). Assignable; a bad clock is refused at once."""
+        return self._clock
+
+    @clock.setter
+    def clock(self, clock: object | None) -> None:
+        now_from(clock)  # a bad clock fails here, not on the first request
+        self._clock = clock
+        self._now = _now_function(clock)
 
     def __repr__(self) -> str:
         return (f"CognitoJwtVerifier(user_pool_id={self.user_pool_id!r}, "
@@ -182,7 +235,10 @@ class CognitoJwtVerifier:
         return CognitoJwtMultiVerifier(verifiers)
 
     def hydrate(self) -> None:
-        """Fetch the pool's JWKS now (cold start), so no request waits for it."""
+        """Fetch the pool's JWKS now (cold start), so no request waits for it.
+
+        That is the JWKS of the original issuer, which every pool has; the multi-Region
+        issuer's JWKS (when it is another URL) is fetched with its first token."""
         self.jwks_cache.hydrate(self.jwks_url)
 
     def verify(self, token: str) -> dict[str, Any]:
@@ -198,8 +254,16 @@ class CognitoJwtVerifier:
     def _verify_parts(self, token: str, header: dict[str, Any], payload: dict[str, Any],
                       signing_input: bytes, signature: bytes) -> dict[str, Any]:
         try:
-            self._check_header(header)
-            key = self.jwks_cache.get_key(self.jwks_url, header["kid"])
+            kid = header.get("kid")
+            if header.get("alg") != "RS256" or type(kid) is not str or not kid \
+                    or not UNSUPPORTED_HEADERS.isdisjoint(header):
+                self._check_header(header)  # raises the error of the first failed check
+            iss = payload.get("iss")
+            # Route the key lookup by the (unverified) issuer; an unknown one uses the
+            # pool's own JWKS, so its signature is still checked before iss is refused.
+            jwks_url = self._jwks_urls.get(iss, self.jwks_url) if type(iss) is str \
+                else self.jwks_url
+            key = self.jwks_cache.get_key(jwks_url, kid)
             try:
                 key.verify(signature, signing_input, _PKCS1V15, _SHA256)
             except InvalidSignature:
@@ -231,15 +295,19 @@ class CognitoJwtVerifier:
                                      expected="non-empty string", actual=kid)
 
     def _check_claims(self, payload: dict[str, Any]) -> None:
-        now = now_from(self.clock)
+        # On every request's path: each check is one cheap test that the claims of a good
+        # token pass; only a failing claim takes the slower path that words the error.
+        get = payload.get
+        now = self._now()
         grace = self.grace_seconds
 
-        iss = payload.get("iss")
-        if iss != self.issuer:
-            raise JwtInvalidIssuerError(f"iss: expected {self.issuer!r}, got {shown(iss)}",
-                                        claim="iss", expected=self.issuer, actual=iss)
+        iss = get("iss")
+        if type(iss) is not str or iss not in self._jwks_urls:
+            raise JwtInvalidIssuerError(
+                f"iss: expected {self.issuer!r} or {self.multi_region_issuer!r}, got "
+                f"{shown(iss)}", claim="iss", expected=list(self.issuers), actual=iss)
 
-        use = payload.get("token_use")
+        use = get("token_use")
         if use != "access" and use != "id":
             raise JwtInvalidTokenUseError(
                 f"token_use: expected {self.token_use or 'access or id'!r}, got {shown(use)}",
@@ -249,25 +317,54 @@ class CognitoJwtVerifier:
                 f"token_use: expected {self.token_use!r}, got {use!r}",
                 claim="token_use", expected=self.token_use, actual=use)
 
+        if "aud" in payload:
+            aud = payload["aud"]
+            if type(aud) is not str and (type(aud) is not list
+                                         or not all(type(a) is str for a in aud)):
+                raise JwtInvalidAudienceError(
+                    f"aud: expected a string or a list of strings, got {shown(aud)}",
+                    claim="aud", expected="string or list of strings", actual=aud)
+        if type(get("client_id", "")) is not str:
+            raise JwtInvalidClientIdError(
+                f"client_id: expected a string, got {shown(payload['client_id'])}",
+                claim="client_id", expected="string", actual=payload["client_id"])
         if self.client_ids is not None:
             self._check_client(payload, use)
 
         if "exp" not in payload:
             raise JwtExpiredError("exp: expected an expiry time (required), got none",
                                   claim="exp", expected="number", actual=None)
-        exp = _number(payload, "exp", JwtExpiredError)
+        exp = payload["exp"]
+        kind = type(exp)  # exact type: a bool is not a number here
+        if (kind is not int and kind is not float) \
+                or not -MAX_NUMERIC_DATE <= exp <= MAX_NUMERIC_DATE:
+            exp = _number(payload, "exp", JwtExpiredError)  # raises
         if int(exp) <= now - grace:  # whole seconds, as PyJWT does
             raise JwtExpiredError(
                 f"exp: expected a time after now ({_when(now)}, grace {grace} s), got "
                 f"{shown(exp)} ({_when(exp)}, {_span(now, exp)} ago)",
                 claim="exp", expected=f"> {now - grace}", actual=exp)
-        _not_in_future(payload, "nbf", JwtNotBeforeError, now, grace)
-        _not_in_future(payload, "iat", JwtInvalidIssuedAtError, now, grace)
-        for claim in ("sub", "jti"):
-            if claim in payload and type(payload[claim]) is not str:
-                raise JwtInvalidClaimError(
-                    f"{claim}: expected a string, got {shown(payload[claim])}",
-                    claim=claim, expected="string", actual=payload[claim])
+        latest = now + grace
+        if "nbf" in payload:
+            _not_in_future(payload, "nbf", JwtNotBeforeError, now, grace)
+        if "iat" in payload:
+            iat = payload["iat"]
+            kind = type(iat)
+            if (kind is not int and kind is not float) \
+                    or not -MAX_NUMERIC_DATE <= iat <= latest:
+                _not_in_future(payload, "iat", JwtInvalidIssuedAtError, now, grace)
+        if type(get("sub", "")) is not str or type(get("jti", "")) is not str:
+            claim = "sub" if type(get("sub", "")) is not str else "jti"
+            raise JwtInvalidClaimError(
+                f"{claim}: expected a string, got {shown(payload[claim])}",
+                claim=claim, expected="string", actual=payload[claim])
+        if type(get("scope", "")) is not str:
+            # a malformed token (401), whether or not this API requires a scope
+            error = JwtInvalidScopeError(
+                f"scope: expected a space-separated string, got {shown(payload['scope'])}",
+                claim="scope", expected="space-separated string", actual=payload["scope"])
+            error.http_status = 401
+            raise error
 
         if self.scopes is not None:
             self._check_scope(payload)
@@ -287,11 +384,11 @@ class CognitoJwtVerifier:
                     claim="client_id", expected=allowed, actual=client_id)
             return
         aud = payload.get("aud")
-        audiences = [aud] if type(aud) is str else aud
-        if type(audiences) is not list or not all(type(a) is str for a in audiences) \
-                or ids.isdisjoint(audiences):
-            raise JwtInvalidAudienceError(f"aud: expected one of {allowed}, got {shown(aud)}",
-                                          claim="aud", expected=allowed, actual=aud)
+        # Cognito writes one client id; aws-jwt-verify refuses a list here, and so do we.
+        if type(aud) is not str or aud not in ids:
+            raise JwtInvalidAudienceError(
+                f"aud: expected one of {allowed} (a string), got {shown(aud)}",
+                claim="aud", expected=allowed, actual=aud)
 
     def _check_scope(self, payload: dict[str, Any]) -> None:
         scopes = self.scopes or frozenset()
@@ -337,10 +434,11 @@ class CognitoJwtMultiVerifier:
             raise ValueError("multi() needs at least one user pool configuration")
         self._by_issuer: dict[str, CognitoJwtVerifier] = {}
         for verifier in self.verifiers:
-            if verifier.issuer in self._by_issuer:
-                raise ValueError(f"two configurations for the issuer {verifier.issuer}; "
-                                 "list several app clients in one client_id instead")
-            self._by_issuer[verifier.issuer] = verifier
+            for issuer in verifier.issuers:  # both issuer forms route to the pool
+                if issuer in self._by_issuer:
+                    raise ValueError(f"two configurations for the issuer {issuer}; "
+                                     "list several app clients in one client_id instead")
+                self._by_issuer[issuer] = verifier
 
     def __repr__(self) -> str:
         return f"CognitoJwtMultiVerifier({self.verifiers!r})"

@@ -31,6 +31,9 @@ OTHER_POOL_ID = "us-east-1_OtherPool9"
 ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
 OTHER_ISSUER = f"https://cognito-idp.{REGION}.amazonaws.com/{OTHER_POOL_ID}"
 JWKS_URL = ISSUER + "/.well-known/jwks.json"
+# The "updated" issuer of the same pool (user pools with multi-Region replication)
+MULTI_REGION_ISSUER = f"https://issuer-cognito-idp.{REGION}.amazonaws.com/{POOL_ID}"
+MULTI_REGION_JWKS_URL = MULTI_REGION_ISSUER + "/.well-known/jwks.json"
 OTHER_JWKS_URL = OTHER_ISSUER + "/.well-known/jwks.json"
 CLIENT_ID = "3n4b5urk1ft4fl3mg5e62d9ado"
 OTHER_CLIENT_ID = "7abcdefghijklmnopqrstuvwx1"
@@ -247,6 +250,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 def fetcher(keys: Keys) -> Fetcher:
     return Fetcher({JWKS_URL: jwks_body(keys.main.jwk()),
+                    MULTI_REGION_JWKS_URL: jwks_body(keys.main.jwk()),
                     OTHER_JWKS_URL: jwks_body(keys.other_pool.jwk())})
 
 

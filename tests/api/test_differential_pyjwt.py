@@ -268,8 +268,6 @@ def valid_tokens(draw: st.DrawFn) -> tuple[str, str, dict[str, Any]]:
     payload["iat"] = NOW - draw(st.integers(0, 10**6))
     if draw(st.booleans()):
         payload["nbf"] = NOW - draw(st.integers(0, 10**6))
-    if token_use == "id" and draw(st.booleans()):
-        payload["aud"] = [*draw(st.lists(st.text(max_size=8), max_size=3)), CLIENT_ID]
     payload.update(draw(st.dictionaries(extra_claim_names, finite_json, max_size=5)))
     header = {"alg": "RS256", "kid": MAIN_KID, "typ": "JWT"}
     header.update(draw(st.dictionaries(st.sampled_from(["typ", "cty", "x5t", "custom"]),

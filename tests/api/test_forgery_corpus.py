@@ -51,6 +51,7 @@ from tests.api.conftest import (
     ISSUER,
     JWKS_URL,
     MAIN_KID,
+    MULTI_REGION_ISSUER,
     NOW,
     OTHER_CLIENT_ID,
     OTHER_ISSUER,
@@ -305,6 +306,15 @@ CASES = [
     Case("iss-missing", with_claims(lambda: without(access_claims(), "iss")),
          JwtInvalidIssuerError),
     Case("iss-list", with_claims(lambda: access_claims(iss=[ISSUER])), JwtInvalidIssuerError),
+    Case("iss-multi-region-of-another-pool", with_claims(
+        lambda: access_claims(iss=OTHER_ISSUER.replace("//", "//issuer-"))),
+        JwtInvalidIssuerError),
+    Case("iss-multi-region-other-region", with_claims(
+        lambda: access_claims(iss=MULTI_REGION_ISSUER.replace("us-east-1.", "eu-west-1."))),
+        JwtInvalidIssuerError),
+    Case("iss-multi-region-dotted", with_claims(
+        lambda: access_claims(iss=MULTI_REGION_ISSUER.replace("issuer-", "issuer."))),
+        JwtInvalidIssuerError),
     # --- token use ----------------------------------------------------------------------
     Case("id-token-as-access-token", with_claims(id_claims), JwtInvalidTokenUseError),
     Case("access-token-as-id-token", with_claims(access_claims), JwtInvalidTokenUseError,
@@ -332,6 +342,14 @@ CASES = [
          JwtInvalidAudienceError, verifier={"token_use": "id"}),
     Case("aud-list-with-non-string", with_claims(lambda: id_claims(aud=[CLIENT_ID, 7])),
          JwtInvalidAudienceError, verifier={"token_use": "id"}),
+    Case("aud-list-on-id-token", with_claims(lambda: id_claims(aud=[CLIENT_ID])),
+         JwtInvalidAudienceError, verifier={"token_use": "id"}),
+    Case("aud-number-on-access-token", with_claims(lambda: access_claims(aud=7)),
+         JwtInvalidAudienceError),
+    Case("aud-number-client-unchecked", with_claims(lambda: id_claims(aud=7)),
+         JwtInvalidAudienceError, verifier={"token_use": "id", "client_id": None}),
+    Case("client-id-number-unchecked", with_claims(lambda: access_claims(client_id=7)),
+         JwtInvalidClientIdError, verifier={"client_id": None}),
     # --- time ---------------------------------------------------------------------------
     Case("exp-missing", with_claims(lambda: without(access_claims(), "exp")), JwtExpiredError),
     Case("exp-string", with_claims(lambda: access_claims(exp=str(NOW + 3600))),
@@ -350,10 +368,22 @@ CASES = [
     Case("iat-bool", with_claims(lambda: access_claims(iat=False)), JwtInvalidIssuedAtError),
     Case("iat-in-the-future", with_claims(lambda: access_claims(iat=NOW + 3000)),
          JwtInvalidIssuedAtError),
+    # integer literals of 401 digits: exact ints to Python, Infinity to JavaScript
+    Case("exp-10e400-integer", with_claims(lambda: access_claims(exp=10**400)),
+         JwtExpiredError),
+    Case("nbf-minus-10e400-integer", with_claims(lambda: access_claims(nbf=-(10**400))),
+         JwtNotBeforeError),
+    Case("iat-minus-10e400-integer", with_claims(lambda: access_claims(iat=-(10**400))),
+         JwtInvalidIssuedAtError),
+    Case("exp-1e300", with_claims(lambda: access_claims(exp=1e300)), JwtExpiredError),
     # --- other registered claims -------------------------------------------------------------
     Case("sub-number", with_claims(lambda: access_claims(sub=12345)), JwtInvalidClaimError),
     Case("jti-object", with_claims(lambda: access_claims(jti={"id": 1})), JwtInvalidClaimError),
     # --- scope and groups -------------------------------------------------------------
+    Case("scope-list-no-scope-required",
+         with_claims(lambda: access_claims(scope=["orders/read"])), JwtInvalidScopeError),
+    Case("scope-number-no-scope-required", with_claims(lambda: access_claims(scope=7)),
+         JwtInvalidScopeError),
     Case("scope-missing", with_claims(lambda: without(access_claims(), "scope")),
          JwtInvalidScopeError, verifier={"scope": "orders/read"}),
     Case("scope-wrong", with_claims(lambda: access_claims(scope="orders/write")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 
@@ -11,6 +12,7 @@ from cognito_lab.api import (
     JwtParseError,
     UnverifiedJwt,
     decode_unverified,
+    jwt_parse,
 )
 from cognito_lab.api.jwt_parse import ParsedJwt, b64url_decode, parse_jwt
 from tests.api.conftest import access_claims, b64url, forge, sign
@@ -190,3 +192,51 @@ def test_parse_error_messages_never_echo_the_token(keys):
             parse_jwt(broken)
         assert token[:40] not in str(info.value)
         assert len(str(info.value)) < 300
+
+
+# --- the fast path and its header memo ----------------------------------------------------
+
+
+def _header_with_url_characters() -> tuple[dict, str]:
+    """A flat header whose base64url uses '-' or '_' (so '+' or '/' can spell it wrongly)."""
+    for n in range(1000):
+        header = {"alg": "RS256", "kid": f"key~{n}?>"}
+        encoded = b64url(json.dumps(header, separators=(",", ":")))
+        if "-" in encoded or "_" in encoded:
+            return header, encoded
+    raise AssertionError("no header with '-' or '_' found")
+
+
+def test_fast_and_slow_paths_agree(keys):
+    token = sign(access_claims(), keys.main)
+    assert jwt_parse.split_jwt(token) == jwt_parse._split_slow(token.encode("ascii"))
+    assert jwt_parse.split_jwt(token) == jwt_parse.split_jwt(token)  # memo hit: same result
+
+
+def test_a_memoised_header_is_handed_out_as_a_copy(keys):
+    token = sign(access_claims(), keys.main)
+    first = jwt_parse.split_jwt(token)[0]
+    first["alg"] = "none"
+    second = jwt_parse.split_jwt(token)[0]
+    second["kid"] = "tampered"
+    assert jwt_parse.split_jwt(token)[0] == {"alg": "RS256", "kid": keys.main.kid,
+                                             "typ": "JWT"}
+
+
+def test_the_memo_never_admits_another_spelling_of_a_header(keys):
+    header, encoded = _header_with_url_characters()
+    token = forge(header, access_claims(), key=keys.main)
+    assert jwt_parse.split_jwt(token)[0] == header  # now memoised
+    standard = encoded.replace("-", "+").replace("_", "/")
+    for spelling in (standard, encoded + "=" * (-len(encoded) % 4 or 4)):
+        with pytest.raises(JwtParseError, match="base64url characters only"):
+            jwt_parse.split_jwt(spelling + token[len(encoded):])
+
+
+def test_the_memo_stays_small(keys):
+    for n in range(3 * jwt_parse._HEADER_MEMO_SIZE):
+        jwt_parse.split_jwt(forge({"alg": "RS256", "kid": f"k{n}"}, access_claims(), key=keys.main))
+    assert len(jwt_parse._HEADER_MEMO) <= jwt_parse._HEADER_MEMO_SIZE
+    nested = forge({"alg": "RS256", "kid": "k", "crit": ["exp"]}, access_claims(), key=keys.main)
+    jwt_parse.split_jwt(nested)
+    assert all(all(type(v) is str for v in h.values()) for h in jwt_parse._HEADER_MEMO.values())

@@ -34,13 +34,18 @@ from tests.api.conftest import (
     CLIENT_ID,
     ISSUER,
     JWKS_URL,
+    MULTI_REGION_ISSUER,
+    MULTI_REGION_JWKS_URL,
     NOW,
     OTHER_CLIENT_ID,
     OTHER_ISSUER,
     OTHER_POOL_ID,
     POOL_ID,
+    Fetcher,
     ManualClock,
     access_claims,
+    compact_json,
+    forge,
     id_claims,
     jwks_body,
     sign,
@@ -116,9 +121,51 @@ def test_valid_id_token_returns_its_claims(keys, make_verifier):
     assert make_verifier(token_use="id").verify(sign(claims, keys.main)) == claims
 
 
-def test_aud_may_be_a_list_containing_the_client(keys, make_verifier):
+def test_an_id_token_aud_must_be_one_string_when_the_client_is_checked(keys, make_verifier):
+    # Cognito writes one client id; aws-jwt-verify refuses a list here, so the kit does too.
+    for aud in (["someone-else", CLIENT_ID], [CLIENT_ID]):
+        with pytest.raises(JwtInvalidAudienceError, match="a string"):
+            make_verifier(token_use="id").verify(sign(id_claims(aud=aud), keys.main))
+    # Without a client check a list of strings is well-formed (as in aws-jwt-verify).
     claims = id_claims(aud=["someone-else", CLIENT_ID])
-    assert make_verifier(token_use="id").verify(sign(claims, keys.main)) == claims
+    assert make_verifier(token_use="id", client_id=None).verify(sign(claims, keys.main)) \
+        == claims
+
+
+@pytest.mark.parametrize("aud", [7, 1.5, True, None, {"x": CLIENT_ID}, [CLIENT_ID, 7], [[]]])
+@pytest.mark.parametrize("token_use", ["access", "id"])
+def test_aud_of_the_wrong_type_is_refused_always(keys, make_verifier, aud, token_use):
+    # aws-jwt-verify refuses any aud that is not a string or a list of strings, whatever
+    # the token use and whether or not the client is checked.
+    make_claims = access_claims if token_use == "access" else id_claims
+    for client_id in (CLIENT_ID, None):
+        verifier = make_verifier(token_use=token_use, client_id=client_id)
+        with pytest.raises(JwtInvalidAudienceError) as info:
+            verifier.verify(sign_any(make_claims(aud=aud), keys.main))
+        assert info.value.claim == "aud" and info.value.actual == aud
+
+
+@pytest.mark.parametrize("client_id", [7, None, ["x"], {"id": CLIENT_ID}, False])
+def test_client_id_that_is_not_a_string_is_refused_even_unchecked(keys, make_verifier,
+                                                                   client_id):
+    for token_use, make_claims in (("access", access_claims), ("id", id_claims)):
+        verifier = make_verifier(token_use=token_use, client_id=None)
+        with pytest.raises(JwtInvalidClientIdError, match="expected a string"):
+            verifier.verify(sign_any(make_claims(client_id=client_id), keys.main))
+
+
+@pytest.mark.parametrize("scope", [["orders/read"], [], 7, None, {"orders/read": True}])
+def test_scope_that_is_not_a_string_is_refused_even_when_no_scope_is_required(
+        keys, make_verifier, scope):
+    # aws-jwt-verify refuses a non-string scope while parsing, before any scope option.
+    for token_use, make_claims in (("access", access_claims), ("id", id_claims)):
+        with pytest.raises(JwtInvalidScopeError, match="space-separated string") as info:
+            make_verifier(token_use=token_use).verify(
+                sign_any(make_claims(scope=scope), keys.main))
+        assert info.value.http_status == 401  # a malformed token, not a missing scope
+    with pytest.raises(JwtInvalidScopeError) as info:
+        make_verifier(scope="orders/read").verify(sign(access_claims(), keys.main))
+    assert info.value.http_status == 403  # a well-formed token without the scope
 
 
 def test_token_use_none_accepts_both_kinds_but_still_checks_the_client(keys, make_verifier):
@@ -270,11 +317,33 @@ def test_fractional_exp_counts_whole_seconds(keys, make_verifier, clock):
     make_verifier().verify(sign(access_claims(exp=NOW + 100.9), keys.main))
 
 
-def test_huge_numbers_do_not_overflow(keys, make_verifier):
-    claims = access_claims(exp=10**400, nbf=-(10**400))
-    assert make_verifier(grace_seconds=1.5).verify(sign(claims, keys.main)) == claims
-    with pytest.raises(JwtInvalidIssuedAtError):
-        make_verifier(grace_seconds=0.5).verify(sign(access_claims(iat=10**400), keys.main))
+@pytest.mark.parametrize(("claim", "value", "error"), [
+    ("exp", 10**400, JwtExpiredError),          # JSON.parse reads it as Infinity
+    ("exp", -(10**400), JwtExpiredError),
+    ("exp", 1e300, JwtExpiredError),            # finite, but no count of seconds
+    ("exp", 2**53, JwtExpiredError),
+    ("nbf", -(10**400), JwtNotBeforeError),
+    ("nbf", 10**400, JwtNotBeforeError),
+    ("nbf", -1e300, JwtNotBeforeError),
+    ("iat", -(10**400), JwtInvalidIssuedAtError),
+    ("iat", 10**400, JwtInvalidIssuedAtError),
+], ids=["exp-10e400", "exp-minus-10e400", "exp-1e300", "exp-2e53", "nbf-minus-10e400",
+        "nbf-10e400", "nbf-minus-1e300", "iat-minus-10e400", "iat-10e400"])
+def test_numeric_dates_out_of_the_safe_range_are_refused(keys, make_verifier, claim, value,
+                                                         error):
+    # 10**400 written as an integer literal is an exact int to Python's json, but Infinity
+    # to JavaScript's JSON.parse, which aws-jwt-verify refuses ("not a number").
+    payload = compact_json(access_claims(**{claim: value}))
+    assert str(value) in payload  # an integer literal, 401 digits for 10**400
+    token = forge({"alg": "RS256", "kid": keys.main.kid}, payload, key=keys.main)
+    with pytest.raises(error, match=r"within \+/-\(2\*\*53 - 1\)") as info:
+        make_verifier(grace_seconds=1.5).verify(token)
+    assert info.value.claim == claim and info.value.actual == value
+
+
+def test_numeric_dates_at_the_edge_of_the_safe_range(keys, make_verifier):
+    claims = access_claims(exp=2**53 - 1, nbf=-(2**53 - 1))
+    assert make_verifier().verify(sign(claims, keys.main)) == claims
 
 
 # --- errors ----------------------------------------------------------------------------
@@ -293,14 +362,15 @@ def test_errors_carry_fields_but_str_never_holds_the_token(keys, make_verifier):
         make_verifier().verify(token)
     error = info.value
     assert error.token == token
-    assert error.expected == ISSUER and error.actual == ISSUER + "/"
+    assert error.expected == [ISSUER, MULTI_REGION_ISSUER] and error.actual == ISSUER + "/"
     assert error.claim == "iss"
     assert error.header["kid"] == keys.main.kid
     assert error.payload["iss"] == ISSUER + "/"
     for text in (str(error), repr(error)):
         assert token not in text
         assert token.split(".")[1][:20] not in text
-    assert str(error) == f"iss: expected {ISSUER!r}, got {ISSUER + '/'!r}"
+    assert str(error) == (f"iss: expected {ISSUER!r} or {MULTI_REGION_ISSUER!r}, "
+                          f"got {ISSUER + '/'!r}")
 
 
 def test_long_attacker_values_are_shortened_in_messages(keys, make_verifier):
@@ -378,7 +448,8 @@ def test_multi_pool(keys, fetcher, clock):
         verifier.verify(sign(theirs, keys.main))
     with pytest.raises(JwtInvalidIssuerError, match="expected one of") as info:
         verifier.verify(sign(access_claims(iss="https://evil.example"), keys.main))
-    assert info.value.expected == sorted([ISSUER, OTHER_ISSUER])
+    assert info.value.expected == sorted([ISSUER, OTHER_ISSUER, MULTI_REGION_ISSUER,
+                                          OTHER_ISSUER.replace("//", "//issuer-")])
     assert fetcher.count == 3   # the unknown kid cost one refetch, then the penalty box
 
 
@@ -398,6 +469,81 @@ def test_multi_accepts_ready_verifiers_and_refuses_duplicate_issuers(clock):
         CognitoJwtVerifier.multi([one, {"user_pool_id": POOL_ID}])
     with pytest.raises(ValueError, match="at least one"):
         CognitoJwtVerifier.multi([])
+
+
+# --- the multi-Region ("updated") issuer ----------------------------------------------------
+# AWS: IssuerConfigurationType, "Updated issuers have the format of
+# https://issuer-cognito-idp.[region].amazonaws.com/[userPoolId], where region is the
+# primary AWS Region of your user pool" (recommended for multi-Region replication).
+# aws-jwt-verify 5.2 accepts both forms for one pool, each with the JWKS under it.
+
+
+def test_both_issuer_forms_of_the_pool_are_accepted(keys, fetcher, make_verifier):
+    verifier = make_verifier()
+    assert verifier.issuers == (ISSUER, MULTI_REGION_ISSUER)
+    assert verifier.multi_region_jwks_url == MULTI_REGION_JWKS_URL
+    for issuer in (ISSUER, MULTI_REGION_ISSUER):
+        claims = access_claims(iss=issuer)
+        assert verifier.verify(sign(claims, keys.main)) == claims
+        id_verifier = make_verifier(token_use="id")
+        assert id_verifier.verify(sign(id_claims(iss=issuer), keys.main))["iss"] == issuer
+    # each form's keys come from the JWKS under that issuer
+    assert [url for url, _ in fetcher.calls if "issuer-cognito-idp" in url] \
+        and {url for url, _ in fetcher.calls} == {JWKS_URL, MULTI_REGION_JWKS_URL}
+
+
+def test_each_issuer_form_uses_its_own_jwks(keys, fetcher, make_verifier):
+    # Serve different keys under the two URLs: a token is checked against the keys of the
+    # issuer it names, not the other form's.
+    fetcher.documents[MULTI_REGION_JWKS_URL] = jwks_body(keys.rotated.jwk())
+    verifier = make_verifier()
+    claims = access_claims(iss=MULTI_REGION_ISSUER)
+    assert verifier.verify(sign(claims, keys.rotated)) == claims
+    with pytest.raises(KidNotFoundError):
+        verifier.verify(sign(access_claims(), keys.rotated))
+    with pytest.raises(KidNotFoundError):
+        verifier.verify(sign(claims, keys.main))
+
+
+@pytest.mark.parametrize("issuer", [
+    OTHER_ISSUER.replace("//", "//issuer-"),                       # another pool's
+    MULTI_REGION_ISSUER.replace("us-east-1.", "eu-west-1."),       # another Region
+    MULTI_REGION_ISSUER.replace("https:", "http:"),
+    MULTI_REGION_ISSUER + "/",
+    MULTI_REGION_ISSUER.replace("issuer-cognito-idp", "issuer.cognito-idp"),
+    MULTI_REGION_ISSUER.replace("issuer-cognito-idp", "Issuer-Cognito-Idp"),
+    MULTI_REGION_ISSUER.replace("https://issuer-", "https://evil.example/issuer-"),
+])
+def test_other_issuers_in_the_multi_region_shape_are_refused(keys, make_verifier, issuer):
+    with pytest.raises(JwtInvalidIssuerError) as info:
+        make_verifier().verify(sign(access_claims(iss=issuer), keys.main))
+    assert info.value.expected == [ISSUER, MULTI_REGION_ISSUER]
+
+
+def test_jwks_url_override_serves_both_issuer_forms(keys):
+    local = f"http://127.0.0.1:5000/{POOL_ID}/.well-known/jwks.json"
+    fetcher = Fetcher({local: jwks_body(keys.main.jwk())})
+    verifier = CognitoJwtVerifier(user_pool_id=POOL_ID, jwks_url=local,
+                                  clock=ManualClock(NOW), jwks_cache=JwksCache(fetcher=fetcher))
+    assert verifier.jwks_url == verifier.multi_region_jwks_url == local
+    for issuer in (ISSUER, MULTI_REGION_ISSUER):
+        verifier.verify(sign(access_claims(iss=issuer), keys.main))
+    assert fetcher.count == 1
+
+
+def test_multi_routes_both_issuer_forms_of_each_pool(keys, fetcher, clock):
+    verifier = CognitoJwtVerifier.multi(
+        [{"user_pool_id": POOL_ID, "token_use": "access", "client_id": CLIENT_ID},
+         {"user_pool_id": OTHER_POOL_ID, "token_use": "id", "client_id": OTHER_CLIENT_ID}],
+        jwks_cache=JwksCache(fetcher=fetcher, clock=clock), clock=clock)
+    mine = access_claims(iss=MULTI_REGION_ISSUER)
+    assert verifier.verify(sign(mine, keys.main)) == mine
+    theirs_url = OTHER_ISSUER.replace("//", "//issuer-") + "/.well-known/jwks.json"
+    fetcher.documents[theirs_url] = jwks_body(keys.other_pool.jwk())
+    theirs = id_claims(iss=OTHER_ISSUER.replace("//", "//issuer-"), aud=OTHER_CLIENT_ID)
+    assert verifier.verify(sign(theirs, keys.other_pool)) == theirs
+    with pytest.raises(ValueError, match="two configurations"):
+        CognitoJwtVerifier.multi([{"user_pool_id": POOL_ID}, {"user_pool_id": POOL_ID}])
 
 
 # --- over real HTTP, as against the lab --------------------------------------------------
