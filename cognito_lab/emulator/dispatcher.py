@@ -1,7 +1,10 @@
 """The lab's one WSGI app: the emulator's routes first, then its operations, then moto.
 
-- A request signed for AWS (SigV4) is an SDK call. If its ``X-Amz-Target`` names an
-  operation the emulator handles, the emulator answers it; otherwise it goes to moto.
+- A request signed for AWS (SigV4) is an SDK call. A user pools or identity pools call
+  (its ``X-Amz-Target`` names one) is first read and checked against AWS's model of the
+  service (``validation.py``): what AWS would refuse before running anything is refused
+  here, with AWS's HTTP 400, and never reaches a handler or moto. If the operation is one
+  the emulator handles, the emulator answers it; otherwise it goes to moto.
 - Anything else (a browser, an OAuth client, a JWKS fetch) is looked up among the
   emulator's HTTP routes; what no route claims goes to moto too.
 
@@ -11,6 +14,7 @@ has a moto account of its own.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from typing import TYPE_CHECKING, Any
@@ -22,6 +26,7 @@ from .errors import CognitoError
 from .identity.iam_gate import refusal_by_iam
 from .moto_gateway import SERVICE_OF_PREFIX, moto_wsgi_app
 from .operations import HANDLERS, Call
+from .validation import read_request
 
 if TYPE_CHECKING:
     from . import Emulator
@@ -51,23 +56,25 @@ class Dispatcher:
         target = request.headers.get("X-Amz-Target", "")
         prefix, _, operation = target.partition(".")
         service = SERVICE_OF_PREFIX.get(prefix)
-        handler = HANDLERS.get((service, operation)) if service else None
+        if service is None:
+            return self.moto(environ, start_response)
+        try:               # AWS reads and validates every request before anything runs
+            params, body = read_request(service, operation, request.get_data())
+        except CognitoError as error:
+            return aws_json_response(error.body(), error.status)(environ, start_response)
+        handler = HANDLERS.get((service, operation))
         if handler is None:
+            environ["wsgi.input"] = io.BytesIO(body)     # the body, as read, for moto
+            environ["CONTENT_LENGTH"] = str(len(body))
             return self.moto(environ, start_response)
         refused = refusal_by_iam(self.emulator.account_id, environ)  # a lab that enforces IAM
         if refused is not None:
             return refused(environ, start_response)
-        return self._answer(handler, service, operation, request)(environ, start_response)
+        return self._answer(handler, service, operation, params)(environ, start_response)
 
-    def _answer(self, handler: Any, service: str, operation: str, request: Request) -> Response:
+    def _answer(self, handler: Any, service: str, operation: str, params: dict) -> Response:
         try:
-            params = json.loads(request.get_data() or b"{}")
-            if not isinstance(params, dict):
-                raise CognitoError("SerializationException", "request body must be a JSON object")
             return aws_json_response(handler(Call(self.emulator, service, operation, params)))
-        except json.JSONDecodeError as exc:
-            return aws_json_response(
-                CognitoError("SerializationException", f"malformed JSON: {exc}").body(), 400)
         except CognitoError as error:
             return aws_json_response(error.body(), error.status)
         except Exception as exc:  # a bug in the lab: say so in AWS's shape, log the trace

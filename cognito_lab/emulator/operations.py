@@ -3,6 +3,10 @@
 An operation not registered here goes to moto unchanged. A registered handler receives a
 :class:`Call` and returns the JSON body AWS would return; it may ``call.forward()`` to let
 moto do the directory work, and it raises :class:`CognitoError` for AWS's error answers.
+
+A call that came over HTTP has already been read and checked against AWS's model of the
+service (``validation.py``): its params are a dict whose members have the model's types,
+with every required member present, so a handler need not check shapes again.
 """
 
 from __future__ import annotations

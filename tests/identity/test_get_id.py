@@ -200,7 +200,9 @@ def test_malformed_logins_are_a_clear_error(lab, bad):
     """A Logins value that is not a map of strings gets an AWS error, never a crash.
 
     AWS: "GetId" (cognitoidentity/latest/APIReference/API_GetId.html), Logins is a map of
-    string to string (boto3 itself refuses other shapes, so this goes over raw HTTP).
+    string to string (boto3 itself refuses other shapes, so this goes over raw HTTP). AWS's
+    reader refuses wrong JSON types before GetId runs: SerializationException (as
+    aws/aws-sdk-js-v3#2831 saw from cognito-identity); tests/emulator/test_boundary_validation.py.
     """
     import json
 
@@ -211,4 +213,4 @@ def test_malformed_logins_are_a_clear_error(lab, bad):
         "X-Amz-Target": "AWSCognitoIdentityService.GetId",
         "Content-Type": "application/x-amz-json-1.1"}, timeout=10)
     assert response.status_code == 400
-    assert response.json()["__type"] == "InvalidParameterException"
+    assert response.json()["__type"] == "SerializationException"
