@@ -17,7 +17,7 @@ LOCK_FLAGS := --universal --python-version 3.11 --fork-strategy fewest --generat
 PYTEST_EVERYTHING := -m pytest tests $(NOTEBOOKS) --nbval \
 	--nbval-sanitize-with notebooks/sanitize.cfg --nbval-current-env
 
-.PHONY: lab test check notebooks lint lock test-latest browser install-lab install-test clean
+.PHONY: lab test check notebooks lint lock lock-upgrade test-latest browser install-lab install-test clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "cognito-lab needs Python 3.11+: make PYTHON=python3.11")'
@@ -76,12 +76,16 @@ $(TOOLS)/bin/uv:
 	$(TOOLS)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
 
 ## make lock: resolve pyproject.toml's ranges to exact, hashed versions (for every
-## platform and Python >= 3.11). The lab lock is held to the test lock's versions.
+## platform and Python >= 3.11), keeping the locked versions that still fit; the lab lock
+## is held to the test lock's versions. make lock-upgrade: move everything to the newest.
 lock: $(TOOLS)/bin/uv
 	$(TOOLS)/bin/uv pip compile pyproject.toml --extra lab --extra test $(LOCK_FLAGS) \
-		--upgrade -o $(TEST_LOCK)
+		$(LOCK_UPGRADE) -o $(TEST_LOCK)
 	$(TOOLS)/bin/uv pip compile pyproject.toml --extra lab $(LOCK_FLAGS) \
 		-c $(TEST_LOCK) -o $(LAB_LOCK)
+
+lock-upgrade:
+	$(MAKE) lock LOCK_UPGRADE=--upgrade
 
 ## make test-latest: the whole suite on the newest versions pyproject.toml allows, in a
 ## throwaway venv; first says which packages differ from the lock. Run before a workshop.

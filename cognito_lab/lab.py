@@ -277,7 +277,7 @@ class Lab:
     # -- setting up -----------------------------------------------------------------------
     def _apply(self, template: str | Path | dict | None) -> None:
         from .template import apply_template, default_template_path, load_template
-        from .template.apply import Context
+        from .template.model import Context
 
         ctx = Context(client=self.client, region=self.region, account_id=self.account_id)
         created = apply_template(load_template(template or default_template_path()), ctx)

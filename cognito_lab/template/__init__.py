@@ -3,8 +3,9 @@
 from importlib.resources import files
 from pathlib import Path
 
-from .apply import TemplateError, apply_template
+from .apply import apply_template
 from .loader import load_template
+from .model import TemplateError
 
 
 def default_template_path() -> Path:

@@ -10,54 +10,10 @@ never a silent skip: a template that deploys here should mean the same on AWS.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-
-class TemplateError(ValueError):
-    """The template cannot be applied; the message names the resource and what is wrong."""
-
-
-@dataclass
-class Created:
-    physical_id: str
-    attributes: dict[str, Any] = field(default_factory=dict)
-
-
-Creator = Callable[["Context", str, dict], Created]
-
-
-@dataclass(frozen=True)
-class ResourceType:
-    properties: frozenset[str]
-    required: frozenset[str]
-    create: Creator
-
-
-RESOURCE_TYPES: dict[str, ResourceType] = {}
-
-
-def resource_type(name: str, properties: set[str], required: set[str] = frozenset()):
-    """Register how the lab creates one CloudFormation resource type."""
-
-    def register(create: Creator) -> Creator:
-        RESOURCE_TYPES[name] = ResourceType(frozenset(properties), frozenset(required), create)
-        return create
-
-    return register
-
-
-@dataclass
-class Context:
-    """What creators need: boto3 clients of the lab, region, account, and created resources."""
-
-    client: Callable[[str], Any]
-    region: str
-    account_id: str
-    created: dict[str, Created] = field(default_factory=dict)
-    types: dict[str, str] = field(default_factory=dict)   # logical id -> resource type
-    parameters: dict[str, Any] = field(default_factory=dict)
+from .model import Context, Created, TemplateError
+from .resource_types import RESOURCE_TYPES
 
 
 # -- intrinsic functions --------------------------------------------------------------------
@@ -155,7 +111,6 @@ def _check(logical_id: str, resource: Any) -> tuple[str, dict]:
 
 def apply_template(template: dict, ctx: Context) -> dict[str, Created]:
     """Create every resource; return logical id -> Created, in creation order."""
-    from . import iam_resources, resources  # noqa: F401  (registers the resource types)
 
     for name, spec in (template.get("Parameters") or {}).items():
         ctx.parameters.setdefault(name, (spec or {}).get("Default"))

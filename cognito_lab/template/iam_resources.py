@@ -9,17 +9,13 @@ from __future__ import annotations
 
 import json
 
-from .apply import Context, Created, TemplateError, resource_type
+from .model import Context, Created, ResourceType, TemplateError
 
 
 def _json(document: object) -> str:
     return document if isinstance(document, str) else json.dumps(document)
 
 
-@resource_type("AWS::IAM::Role", {
-    "AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration",
-    "Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"},
-    required={"AssumeRolePolicyDocument"})
 def iam_role(ctx: Context, logical_id: str, props: dict) -> Created:
     iam = ctx.client("iam")
     # CloudFormation names an unnamed role "<stack>-<logical id>-<random suffix>"; the lab
@@ -42,6 +38,15 @@ def iam_role(ctx: Context, logical_id: str, props: dict) -> Created:
     return Created(name, {"Arn": role["Arn"], "RoleId": role["RoleId"]})
 
 
+IAM_ROLE = ResourceType(
+    create=iam_role,
+    properties=frozenset({
+        "AssumeRolePolicyDocument", "Description", "ManagedPolicyArns", "MaxSessionDuration",
+        "Path", "PermissionsBoundary", "Policies", "RoleName", "Tags"}),
+    required=frozenset({"AssumeRolePolicyDocument"}),
+)
+
+
 def _role_mapping(logical_id: str, key: str, mapping: object) -> tuple[str, dict]:
     """CloudFormation's RoleMapping (with IdentityProvider) -> the API's (keyed by provider)."""
     if not isinstance(mapping, dict) or "Type" not in mapping:
@@ -61,8 +66,6 @@ def _role_mapping(logical_id: str, key: str, mapping: object) -> tuple[str, dict
     return provider, api
 
 
-@resource_type("AWS::Cognito::IdentityPoolRoleAttachment",
-               {"IdentityPoolId", "RoleMappings", "Roles"}, required={"IdentityPoolId"})
 def identity_pool_role_attachment(ctx: Context, logical_id: str, props: dict) -> Created:
     mappings = dict(_role_mapping(logical_id, key, mapping)
                     for key, mapping in (props.get("RoleMappings") or {}).items())
@@ -73,9 +76,13 @@ def identity_pool_role_attachment(ctx: Context, logical_id: str, props: dict) ->
     return Created(props["IdentityPoolId"])
 
 
-@resource_type("AWS::S3::Bucket", {
-    "BucketEncryption", "BucketName", "PublicAccessBlockConfiguration", "Tags",
-    "VersioningConfiguration"})
+IDENTITY_POOL_ROLE_ATTACHMENT = ResourceType(
+    create=identity_pool_role_attachment,
+    properties=frozenset({"IdentityPoolId", "RoleMappings", "Roles"}),
+    required=frozenset({"IdentityPoolId"}),
+)
+
+
 def s3_bucket(ctx: Context, logical_id: str, props: dict) -> Created:
     s3 = ctx.client("s3")
     # S3 bucket names are global: an unnamed bucket gets the account id to stay unique.
@@ -99,3 +106,11 @@ def s3_bucket(ctx: Context, logical_id: str, props: dict) -> Created:
     return Created(name, {"Arn": f"arn:aws:s3:::{name}",
                           "DomainName": f"{name}.s3.amazonaws.com",
                           "RegionalDomainName": f"{name}.s3.{ctx.region}.amazonaws.com"})
+
+
+S3_BUCKET = ResourceType(
+    create=s3_bucket,
+    properties=frozenset({
+        "BucketEncryption", "BucketName", "PublicAccessBlockConfiguration", "Tags",
+        "VersioningConfiguration"}),
+)

@@ -7,6 +7,8 @@ from typing import Any
 
 import yaml
 
+from .model import TemplateError
+
 
 class _CfnLoader(yaml.SafeLoader):
     """A SafeLoader that turns ``!Ref X`` into ``{"Ref": "X"}`` and so on."""
@@ -36,8 +38,6 @@ for _fn in ("GetAtt", "Sub", "Join", "Select", "Split", "If", "Equals", "Not", "
 
 def load_template(source: str | Path | dict) -> dict:
     """A template as a dict, from a path, a YAML/JSON string, or a dict."""
-    from .apply import TemplateError
-
     if isinstance(source, dict):
         template = source
     else:

@@ -6,22 +6,13 @@ Guide); most match the API's, the rest are mapped here.
 
 from __future__ import annotations
 
-from .apply import Context, Created, TemplateError, resource_type
+from .model import Context, Created, ResourceType, TemplateError
 
 
 def _drop(props: dict, *names: str) -> dict:
     return {k: v for k, v in props.items() if k not in names}
 
 
-@resource_type("AWS::Cognito::UserPool", {
-    "AccountRecoverySetting", "AdminCreateUserConfig", "AliasAttributes",
-    "AutoVerifiedAttributes", "DeletionProtection", "DeviceConfiguration",
-    "EmailAuthenticationMessage", "EmailAuthenticationSubject", "EmailConfiguration",
-    "EmailVerificationMessage", "EmailVerificationSubject", "EnabledMfas", "LambdaConfig",
-    "MfaConfiguration", "Policies", "Schema", "SmsAuthenticationMessage", "SmsConfiguration",
-    "SmsVerificationMessage", "UserAttributeUpdateSettings", "UsernameAttributes",
-    "UsernameConfiguration", "UserPoolAddOns", "UserPoolName", "UserPoolTags",
-    "UserPoolTier", "VerificationMessageTemplate"})
 def user_pool(ctx: Context, logical_id: str, props: dict) -> Created:
     idp = ctx.client("cognito-idp")
     params = _drop(props, "UserPoolName", "EnabledMfas", "MfaConfiguration")
@@ -44,14 +35,20 @@ def user_pool(ctx: Context, logical_id: str, props: dict) -> Created:
                              "ProviderURL": f"https://{provider}", "UserPoolId": pool_id})
 
 
-@resource_type("AWS::Cognito::UserPoolClient", {
-    "AccessTokenValidity", "AllowedOAuthFlows", "AllowedOAuthFlowsUserPoolClient",
-    "AllowedOAuthScopes", "AnalyticsConfiguration", "AuthSessionValidity", "CallbackURLs",
-    "ClientName", "DefaultRedirectURI", "EnablePropagateAdditionalUserContextData",
-    "EnableTokenRevocation", "ExplicitAuthFlows", "GenerateSecret", "IdTokenValidity",
-    "LogoutURLs", "PreventUserExistenceErrors", "ReadAttributes", "RefreshTokenValidity",
-    "SupportedIdentityProviders", "TokenValidityUnits", "UserPoolId", "WriteAttributes"},
-    required={"UserPoolId"})
+USER_POOL = ResourceType(
+    create=user_pool,
+    properties=frozenset({
+        "AccountRecoverySetting", "AdminCreateUserConfig", "AliasAttributes",
+        "AutoVerifiedAttributes", "DeletionProtection", "DeviceConfiguration",
+        "EmailAuthenticationMessage", "EmailAuthenticationSubject", "EmailConfiguration",
+        "EmailVerificationMessage", "EmailVerificationSubject", "EnabledMfas", "LambdaConfig",
+        "MfaConfiguration", "Policies", "Schema", "SmsAuthenticationMessage", "SmsConfiguration",
+        "SmsVerificationMessage", "UserAttributeUpdateSettings", "UsernameAttributes",
+        "UsernameConfiguration", "UserPoolAddOns", "UserPoolName", "UserPoolTags",
+        "UserPoolTier", "VerificationMessageTemplate"}),
+)
+
+
 def user_pool_client(ctx: Context, logical_id: str, props: dict) -> Created:
     params = dict(props)
     params.setdefault("ClientName", logical_id)
@@ -61,9 +58,19 @@ def user_pool_client(ctx: Context, logical_id: str, props: dict) -> Created:
                                         "Name": client["ClientName"]})
 
 
-@resource_type("AWS::Cognito::UserPoolDomain",
-               {"CustomDomainConfig", "Domain", "ManagedLoginVersion", "UserPoolId"},
-               required={"Domain", "UserPoolId"})
+USER_POOL_CLIENT = ResourceType(
+    create=user_pool_client,
+    properties=frozenset({
+        "AccessTokenValidity", "AllowedOAuthFlows", "AllowedOAuthFlowsUserPoolClient",
+        "AllowedOAuthScopes", "AnalyticsConfiguration", "AuthSessionValidity", "CallbackURLs",
+        "ClientName", "DefaultRedirectURI", "EnablePropagateAdditionalUserContextData",
+        "EnableTokenRevocation", "ExplicitAuthFlows", "GenerateSecret", "IdTokenValidity",
+        "LogoutURLs", "PreventUserExistenceErrors", "ReadAttributes", "RefreshTokenValidity",
+        "SupportedIdentityProviders", "TokenValidityUnits", "UserPoolId", "WriteAttributes"}),
+    required=frozenset({"UserPoolId"}),
+)
+
+
 def user_pool_domain(ctx: Context, logical_id: str, props: dict) -> Created:
     if "CustomDomainConfig" in props:
         raise TemplateError(f"{logical_id}: custom domains need a certificate and DNS; "
@@ -73,17 +80,25 @@ def user_pool_domain(ctx: Context, logical_id: str, props: dict) -> Created:
     return Created(props["Domain"], {"CloudFrontDistribution": ""})
 
 
-@resource_type("AWS::Cognito::UserPoolResourceServer",
-               {"Identifier", "Name", "Scopes", "UserPoolId"},
-               required={"Identifier", "Name", "UserPoolId"})
+USER_POOL_DOMAIN = ResourceType(
+    create=user_pool_domain,
+    properties=frozenset({"CustomDomainConfig", "Domain", "ManagedLoginVersion", "UserPoolId"}),
+    required=frozenset({"Domain", "UserPoolId"}),
+)
+
+
 def resource_server(ctx: Context, logical_id: str, props: dict) -> Created:
     ctx.client("cognito-idp").create_resource_server(**props)
     return Created(props["Identifier"])
 
 
-@resource_type("AWS::Cognito::UserPoolGroup",
-               {"Description", "GroupName", "Precedence", "RoleArn", "UserPoolId"},
-               required={"UserPoolId"})
+RESOURCE_SERVER = ResourceType(
+    create=resource_server,
+    properties=frozenset({"Identifier", "Name", "Scopes", "UserPoolId"}),
+    required=frozenset({"Identifier", "Name", "UserPoolId"}),
+)
+
+
 def user_pool_group(ctx: Context, logical_id: str, props: dict) -> Created:
     params = dict(props)
     params.setdefault("GroupName", logical_id)
@@ -91,11 +106,13 @@ def user_pool_group(ctx: Context, logical_id: str, props: dict) -> Created:
     return Created(params["GroupName"])
 
 
-@resource_type("AWS::Cognito::IdentityPool", {
-    "AllowClassicFlow", "AllowUnauthenticatedIdentities", "CognitoIdentityProviders",
-    "DeveloperProviderName", "IdentityPoolName", "IdentityPoolTags",
-    "OpenIdConnectProviderARNs", "SamlProviderARNs", "SupportedLoginProviders"},
-    required={"AllowUnauthenticatedIdentities"})
+USER_POOL_GROUP = ResourceType(
+    create=user_pool_group,
+    properties=frozenset({"Description", "GroupName", "Precedence", "RoleArn", "UserPoolId"}),
+    required=frozenset({"UserPoolId"}),
+)
+
+
 def identity_pool(ctx: Context, logical_id: str, props: dict) -> Created:
     params = _drop(props, "IdentityPoolTags")
     params.setdefault("IdentityPoolName", logical_id)
@@ -104,3 +121,13 @@ def identity_pool(ctx: Context, logical_id: str, props: dict) -> Created:
     pool = ctx.client("cognito-identity").create_identity_pool(**params)
     return Created(pool["IdentityPoolId"], {"Name": pool["IdentityPoolName"],
                                             "Id": pool["IdentityPoolId"]})
+
+
+IDENTITY_POOL = ResourceType(
+    create=identity_pool,
+    properties=frozenset({
+        "AllowClassicFlow", "AllowUnauthenticatedIdentities", "CognitoIdentityProviders",
+        "DeveloperProviderName", "IdentityPoolName", "IdentityPoolTags",
+        "OpenIdConnectProviderARNs", "SamlProviderARNs", "SupportedLoginProviders"}),
+    required=frozenset({"AllowUnauthenticatedIdentities"}),
+)

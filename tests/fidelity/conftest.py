@@ -181,8 +181,8 @@ class MotoAlone:
     """The course's user pool in a plain moto server: moto without the lab."""
 
     def __init__(self, endpoint_url: str) -> None:
-        from cognito_lab.template import default_template_path, load_template
-        from cognito_lab.template.apply import Context, apply_template
+        from cognito_lab.template import apply_template, default_template_path, load_template
+        from cognito_lab.template.model import Context
 
         session = boto3.session.Session(aws_access_key_id="testing",
                                         aws_secret_access_key="testing",

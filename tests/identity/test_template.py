@@ -8,8 +8,8 @@ import pytest
 
 from cognito_lab import Lab
 from cognito_lab.template import TemplateError
-from cognito_lab.template.apply import Context
 from cognito_lab.template.iam_resources import iam_role
+from cognito_lab.template.model import Context
 
 VARIABLE = "${cognito-identity.amazonaws.com:sub}"
 
