@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .clock import Clock
 
 if TYPE_CHECKING:
+    from .emulator import Emulator
     from .emulator.identity.enforcement import EnforcementSwitch
 
 DEFAULT_USERS = (
@@ -231,6 +232,22 @@ class Lab:
         return self._emulator.mailbox
 
     @property
+    def emulator(self) -> Emulator:
+        """The local Cognito behind this lab: moto plus the emulator's parts and state.
+
+        For the emulator's own tests and for reading how the lab plays AWS. An app never
+        reaches into Cognito like this: lessons use the AWS-shaped faces above."""
+        return self._emulator
+
+    def sign_as_pool(self, claims: dict, purpose: str = "access") -> str:
+        """A token with these claims, signed with the pool's current ``purpose`` key
+        ("id" or "access"), as only Cognito itself could sign one.
+
+        For lessons and tests: a token whose signature is genuine but whose claims are
+        wrong shows that a verifier's claim checks must hold on their own."""
+        return self._emulator.tokens.sign(self.user_pool_id, purpose, claims)
+
+    @property
     def triggers(self) -> Any:
         """The pool's Lambda triggers, played by Python functions:
         ``lab.triggers.attach("PreSignUp", fn)``, ``bind(arn, fn)``, ``invocations``."""
@@ -264,9 +281,8 @@ class Lab:
         """Have moto's IAM engine judge every request to this lab signed with credentials
         other than the lab's own (which play the account's root user). Use ``with
         lab.enforce_iam(): ...`` to restore the previous setting after the block."""
-        from .emulator.identity import identity_state
 
-        return identity_state(self._emulator).enforcement.set(enabled)
+        return self._emulator.iam.set(enabled)
 
     @property
     def bucket(self) -> str | None:

@@ -1,8 +1,11 @@
 """Plays AMAZON COGNITO: moto as the directory of record, plus what moto lacks.
 
-The :class:`Emulator` holds one lab's state (keys, sessions, mailbox, triggers) and the
-WSGI dispatcher that serves it. Handler modules register themselves on import (see
-``handlers.py``), each named after the part of Cognito it plays.
+The :class:`Emulator` builds and owns one lab's parts: the user pools API
+(``user_pools/``), the hosted UI (``hosted_ui/``), identity pools and the IAM gate
+(``identity/``), their per-lab state, and the WSGI dispatcher that serves them. Each part
+declares what it answers in a table (``user_pools/operations.py``,
+``identity/operations.py``, ``hosted_ui/urls.py``, ``user_pools/urls.py``); the Emulator
+combines the tables. Nothing registers itself by being imported.
 """
 
 from __future__ import annotations
@@ -10,31 +13,45 @@ from __future__ import annotations
 import threading
 
 from ..clock import Clock
-from .challenges import ChallengeStore
-from .codes import CodeBook
-from .directory import Directory
-from .keys import KeyStore
-from .mailbox import Mailbox
-from .moto_gateway import MotoGateway
-from .passwords import PasswordVault
-from .sessions import SessionStore
-from .tokens import TokenService, issuer_url
-from .totp import TotpRegistry
-from .triggers import Triggers
+from .hosted_ui.state import HostedUiState
+from .hosted_ui.urls import ROUTES as HOSTED_UI_ROUTES
+from .identity.enforcement import IamEnforcement
+from .identity.iam_gate import process_gate
+from .identity.operations import OPERATIONS as IDENTITY_OPERATIONS
+from .identity.operations import SERVICE as IDENTITY_SERVICE
+from .identity.query import QueryGateway
+from .identity.state import IdentityState
+from .moto_gateway import MotoGateway, moto_app
+from .operations import Handler
+from .routes import Routes
+from .user_pools.challenges import ChallengeStore
+from .user_pools.codes import CodeBook
+from .user_pools.directory import Directory
+from .user_pools.keys import KeyStore
+from .user_pools.mailbox import Mailbox
+from .user_pools.operations import OPERATIONS as USER_POOLS_OPERATIONS
+from .user_pools.operations import SERVICE as USER_POOLS_SERVICE
+from .user_pools.passwords import PasswordVault
+from .user_pools.sessions import SessionStore
+from .user_pools.tokens import TokenService, issuer_url
+from .user_pools.totp import TotpRegistry
+from .user_pools.triggers import Triggers
+from .user_pools.urls import ROUTES as ISSUER_ROUTES
 
 
 class Emulator:
     """One lab's local Cognito: state plus the WSGI app that serves it."""
 
     def __init__(self, *, region: str, account_id: str, access_key: str, clock: Clock) -> None:
-        from . import handlers  # noqa: F401  (registers operations and routes)
         from .dispatcher import Dispatcher
-        from .routes import url_map
 
         self.region = region
         self.account_id = account_id
         self.clock = clock
-        self.moto = MotoGateway(account_id, region, access_key)
+        # moto's state and its IAM switch are per process: one gate in front of moto serves
+        # every lab in the process, and each lab's calls go through it.
+        gate = process_gate(moto_app())
+        self.moto = MotoGateway(account_id, region, access_key, app=gate)
         self.directory = Directory(self.moto)
         self.keys = KeyStore()
         self.sessions = SessionStore()
@@ -46,8 +63,20 @@ class Emulator:
         self.challenges = ChallengeStore(clock)    # sign-ins waiting for a challenge answer
         self.triggers = Triggers(self)             # Lambda triggers played by Python functions
         self.tokens.pre_token_generation = self.triggers.pre_token_generation
+        # the hosted UI's and identity pools' state of this lab
+        self.hosted_ui = HostedUiState()
+        self.identity = IdentityState(
+            QueryGateway(gate, account_id, region, access_key), region)
+        self.iam = IamEnforcement(gate=gate, account_id=account_id, region=region,
+                                  root_key=access_key, clock=clock, identities=self.identity)
+        # what this lab answers itself; everything else goes to moto
+        self.operations: dict[tuple[str, str], Handler] = {
+            **{(USER_POOLS_SERVICE, name): handler
+               for name, handler in USER_POOLS_OPERATIONS.items()},
+            **{(IDENTITY_SERVICE, name): handler
+               for name, handler in IDENTITY_OPERATIONS.items()}}
+        self.routes = Routes(ISSUER_ROUTES + HOSTED_UI_ROUTES)
         self.base_url = ""            # set once the server knows its port
-        self.url_map = url_map()
         self.app = Dispatcher(self)
         self._client_pools: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -59,9 +88,9 @@ class Emulator:
         Such calls are Cognito's own pages talking to itself, so the app-client rules of
         the public API (ExplicitAuthFlows, SECRET_HASH) don't apply to them, as on AWS;
         everything else (passwords, challenges, MFA, triggers) does."""
-        from .operations import HANDLERS, Call
+        from .operations import Call
 
-        handler = HANDLERS.get((service, operation))
+        handler = self.operations.get((service, operation))
         if handler is None:
             return self.moto.call(service, operation, params)
         return handler(Call(self, service, operation, params, internal=True))

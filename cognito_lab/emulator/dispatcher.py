@@ -21,11 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from . import routes
 from .errors import CognitoError
-from .identity.iam_gate import refusal_by_iam
-from .moto_gateway import SERVICE_OF_PREFIX, moto_wsgi_app
-from .operations import HANDLERS, Call
+from .moto_gateway import SERVICE_OF_PREFIX
+from .operations import Call
 from .validation import read_request
 
 if TYPE_CHECKING:
@@ -44,13 +42,13 @@ class Dispatcher:
 
     def __init__(self, emulator: Emulator) -> None:
         self.emulator = emulator
-        self.moto = moto_wsgi_app()
+        self.moto = emulator.moto.app      # moto, behind the process's IAM gate
 
     def __call__(self, environ: dict, start_response: Any) -> Any:
         environ["HTTP_X_MOTO_ACCOUNT_ID"] = self.emulator.account_id
         request = Request(environ)
         if not request.headers.get("Authorization", "").startswith("AWS4-HMAC-SHA256"):
-            response = routes.handle(self.emulator, request)
+            response = self.emulator.routes.handle(self.emulator, request)
             if response is not None:
                 return response(environ, start_response)
         target = request.headers.get("X-Amz-Target", "")
@@ -62,12 +60,12 @@ class Dispatcher:
             params, body = read_request(service, operation, request.get_data())
         except CognitoError as error:
             return aws_json_response(error.body(), error.status)(environ, start_response)
-        handler = HANDLERS.get((service, operation))
+        handler = self.emulator.operations.get((service, operation))
         if handler is None:
             environ["wsgi.input"] = io.BytesIO(body)     # the body, as read, for moto
             environ["CONTENT_LENGTH"] = str(len(body))
             return self.moto(environ, start_response)
-        refused = refusal_by_iam(self.emulator.account_id, environ)  # a lab that enforces IAM
+        refused = self.emulator.iam.refusal(environ)     # only in a lab that enforces IAM
         if refused is not None:
             return refused(environ, start_response)
         return self._answer(handler, service, operation, params)(environ, start_response)

@@ -31,7 +31,7 @@ _app_lock = threading.Lock()
 _app: Any = None
 
 
-def moto_wsgi_app() -> Any:
+def moto_app() -> Any:
     """moto's server app (one per process: moto's state is per process anyway)."""
     global _app
     with _app_lock:
@@ -41,22 +41,22 @@ def moto_wsgi_app() -> Any:
                 create_backend_app,
             )
 
-            from .identity.iam_gate import IamGate  # IAM enforcement for labs that opt in
-
-            _app = IamGate(DomainDispatcherApplication(create_backend_app))
+            _app = DomainDispatcherApplication(create_backend_app)
         return _app
 
 
 class MotoGateway:
-    """Calls moto's JSON APIs for one lab's account and region."""
+    """Calls moto's JSON APIs for one lab's account and region, through ``app``: moto's app,
+    or the IAM gate in front of it (``identity/iam_gate.py``), as the Emulator decides."""
 
-    def __init__(self, account_id: str, region: str, access_key: str) -> None:
+    def __init__(self, account_id: str, region: str, access_key: str, app: Any) -> None:
         from werkzeug.test import Client
 
         self.account_id = account_id
         self.region = region
+        self.app = app
         self._access_key = access_key
-        self._client = Client(moto_wsgi_app())
+        self._client = Client(app)
 
     @property
     def access_key(self) -> str:

@@ -1,8 +1,10 @@
-"""The fidelity layer's table of contents: which AWS API operations the emulator answers.
+"""What an operation handler receives (:class:`Call`) and what it is (:data:`Handler`).
 
-An operation not registered here goes to moto unchanged. A registered handler receives a
-:class:`Call` and returns the JSON body AWS would return; it may ``call.forward()`` to let
-moto do the directory work, and it raises :class:`CognitoError` for AWS's error answers.
+The tables of which operations the emulator answers are ``user_pools/operations.py`` and
+``identity/operations.py``; an operation not in them goes to moto unchanged. A handler
+receives a :class:`Call` and returns the JSON body AWS would return; it may
+``call.forward()`` to let moto do the directory work, and it raises :class:`CognitoError`
+for AWS's error answers.
 
 A call that came over HTTP has already been read and checked against AWS's model of the
 service (``validation.py``): its params are a dict whose members have the model's types,
@@ -19,7 +21,6 @@ if TYPE_CHECKING:
     from . import Emulator
 
 Handler = Callable[["Call"], dict]
-HANDLERS: dict[tuple[str, str], Handler] = {}
 
 
 @dataclass
@@ -39,17 +40,3 @@ class Call:
 
     def param(self, name: str, default: Any = None) -> Any:
         return self.params.get(name, default)
-
-
-def operation(service: str, *names: str) -> Callable[[Handler], Handler]:
-    """Register a handler for one or more operations of a service."""
-
-    def register(handler: Handler) -> Handler:
-        for name in names:
-            key = (service, name)
-            if key in HANDLERS:
-                raise RuntimeError(f"{service}:{name} is already handled by {HANDLERS[key]}")
-            HANDLERS[key] = handler
-        return handler
-
-    return register

@@ -1,7 +1,9 @@
 """The emulator's own HTTP endpoints (JWKS, OpenID configuration, the hosted UI).
 
-Each handler takes ``(emulator, request, **url_values)`` and returns a werkzeug Response.
-Each route names the methods it answers; any other method gets 405 with ``Allow``.
+Each part declares its routes in a table (``hosted_ui/urls.py``, ``user_pools/urls.py``);
+the Emulator combines them into one :class:`Routes`. A handler takes
+``(emulator, request, **url_values)`` and returns a werkzeug Response. Each route names the
+methods it answers; any other method gets 405 with ``Allow``.
 
 The emulator also owns the paths around its routes (``/oauth2/...``, ``/login/...``,
 ``/logout/...``, ``/.well-known/...``, ``/<pool id>/.well-known/...``): a path there that no
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from werkzeug.routing import Map, Rule
@@ -24,18 +27,15 @@ if TYPE_CHECKING:
     from . import Emulator
 
 RouteHandler = Callable[..., "Response"]
-RULES: list[Rule] = []
-ENDPOINTS: dict[str, RouteHandler] = {}
 
 
-def route(path: str, methods: tuple[str, ...] = ("GET",)) -> Callable[[RouteHandler], RouteHandler]:
-    def register(handler: RouteHandler) -> RouteHandler:
-        endpoint = f"{handler.__module__}.{handler.__name__}"
-        RULES.append(Rule(path, endpoint=endpoint, methods=list(methods)))
-        ENDPOINTS[endpoint] = handler
-        return handler
+@dataclass(frozen=True)
+class Route:
+    """One endpoint: a werkzeug path pattern, the methods it answers, and its handler."""
 
-    return register
+    path: str
+    methods: tuple[str, ...]
+    handler: RouteHandler
 
 
 # Paths no AWS service but the hosted UI and the issuer answers on (see the module docstring).
@@ -44,22 +44,26 @@ OWNED_PATHS = re.compile(r"/(oauth2|login|logout|\.well-known)(/|$)"
 _PRESIGNED = ("X-Amz-Signature=", "X-Amz-Credential=", "AWSAccessKeyId=")
 
 
-def url_map() -> Map:
-    return Map([rule.empty() for rule in RULES], strict_slashes=False)
+class Routes:
+    """The emulator's routes, matched with werkzeug's router."""
 
+    def __init__(self, routes: list[Route]) -> None:
+        self._handlers = {route.path: route.handler for route in routes}
+        self._map = Map([Rule(route.path, endpoint=route.path, methods=list(route.methods))
+                         for route in routes], strict_slashes=False)
 
-def handle(emulator: Emulator, request: Request) -> Response | None:
-    """Answer ``request`` if one of the emulator's routes matches it, else None."""
-    from werkzeug.exceptions import MethodNotAllowed, NotFound
+    def handle(self, emulator: Emulator, request: Request) -> Response | None:
+        """Answer ``request`` if one of the routes matches it, else None (for moto)."""
+        from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-    adapter = emulator.url_map.bind_to_environ(request.environ)
-    try:
-        endpoint, values = adapter.match()
-    except NotFound as exc:
-        query = request.environ.get("QUERY_STRING", "")
-        if OWNED_PATHS.match(request.path) and not any(p in query for p in _PRESIGNED):
+        adapter = self._map.bind_to_environ(request.environ)
+        try:
+            endpoint, values = adapter.match()
+        except NotFound as exc:
+            query = request.environ.get("QUERY_STRING", "")
+            if OWNED_PATHS.match(request.path) and not any(p in query for p in _PRESIGNED):
+                return exc.get_response(request.environ)
+            return None
+        except MethodNotAllowed as exc:
             return exc.get_response(request.environ)
-        return None
-    except MethodNotAllowed as exc:
-        return exc.get_response(request.environ)
-    return ENDPOINTS[endpoint](emulator, request, **values)
+        return self._handlers[endpoint](emulator, request, **values)

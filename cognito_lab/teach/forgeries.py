@@ -278,7 +278,7 @@ def _sign_as_pool(lab: Any, claims: dict, purpose: str = "access") -> str:
     tokens whose signature is genuine but whose claims are wrong, because a verifier's claim
     checks must hold on their own.
     """
-    return lab._emulator.tokens.sign(lab.user_pool_id, purpose, claims)
+    return lab.sign_as_pool(claims, purpose)
 
 
 # --- real tokens -------------------------------------------------------------------------

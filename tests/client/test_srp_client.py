@@ -10,7 +10,7 @@ import pytest
 from pycognito import aws_srp
 
 from cognito_lab.client import srp
-from cognito_lab.emulator import srp as server_srp
+from cognito_lab.emulator.user_pools import srp as server_srp
 
 POOL = "us-east-1_AbCdEf123"
 USER_ID = "7a9b7c1e-0000-4000-8000-000000000001"

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from cognito_lab.emulator import flows, passwords
-from cognito_lab.emulator.client_rules import url_problem
-from cognito_lab.emulator.delivery import mask
 from cognito_lab.emulator.errors import CognitoError
-from cognito_lab.emulator.tokens import ClaimsOverride
+from cognito_lab.emulator.user_pools import flows, passwords
+from cognito_lab.emulator.user_pools.client_rules import url_problem
+from cognito_lab.emulator.user_pools.delivery import mask
+from cognito_lab.emulator.user_pools.tokens import ClaimsOverride
 
 
 def test_legacy_flows_mean_their_allow_values():

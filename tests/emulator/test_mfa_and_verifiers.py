@@ -38,8 +38,8 @@ def test_the_lab_keeps_a_verifier_not_the_password(lab):
     user = lab.users["carol"]
     internal = lab.client("cognito-idp").admin_get_user(UserPoolId=lab.user_pool_id,
                                                        Username=user.username)["Username"]
-    credential = lab._emulator.passwords.get(lab.user_pool_id, internal)
+    credential = lab.emulator.passwords.get(lab.user_pool_id, internal)
     assert credential is not None and not credential.temporary
     assert user.password not in repr(credential)
-    assert lab._emulator.passwords.verify(lab.user_pool_id, internal, user.password) is True
-    assert lab._emulator.passwords.verify(lab.user_pool_id, internal, "nope") is False
+    assert lab.emulator.passwords.verify(lab.user_pool_id, internal, user.password) is True
+    assert lab.emulator.passwords.verify(lab.user_pool_id, internal, "nope") is False

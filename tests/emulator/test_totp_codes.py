@@ -7,7 +7,7 @@ import base64
 import pyotp
 import pytest
 
-from cognito_lab.emulator import totp
+from cognito_lab.emulator.user_pools import totp
 
 RFC_SECRET = base64.b32encode(b"12345678901234567890").decode()   # RFC 6238 appendix B, SHA1
 

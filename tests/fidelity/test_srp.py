@@ -109,11 +109,11 @@ def test_srp_for_a_password_the_lab_never_saw_explains_itself(target):
     if not target.is_lab:
         return      # bare moto has no verifiers at all: any SRP proof passes (tests above)
     user = target.new_user()
-    moto = target.lab._emulator.moto
+    moto = target.lab.emulator.moto
     password = new_password()
     moto.idp("AdminSetUserPassword", UserPoolId=target.pool_id, Username=user.username,
              Password=password, Permanent=True)
-    target.lab._emulator.passwords.forget(target.pool_id, target.idp.admin_get_user(
+    target.lab.emulator.passwords.forget(target.pool_id, target.idp.admin_get_user(
         UserPoolId=target.pool_id, Username=user.username)["Username"])
     web = target.app("web").client_id
     out = attempt(srp.sign_in, target.idp, pool_id=target.pool_id, client_id=web,

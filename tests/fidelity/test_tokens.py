@@ -110,7 +110,7 @@ def test_get_user_needs_the_admin_scope(target):
     """
     user = target.new_user()
     if target.is_lab:
-        emulator = target.lab._emulator
+        emulator = target.lab.emulator
         client = emulator.directory.client(target.pool_id, target.app("web").client_id)
         profile = emulator.directory.user(target.pool_id, user.username)
         access = emulator.tokens.start_session(pool_id=target.pool_id, client=client,

@@ -17,7 +17,7 @@ import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
 
-from cognito_lab.emulator import client_secrets
+from cognito_lab.emulator.user_pools import client_secrets
 
 SECRETS = {
     "plus": "abc+def+" + "g" * 43,

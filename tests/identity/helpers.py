@@ -19,7 +19,7 @@ def provider(lab) -> str:
 def mint(lab, name: str, client: str = "web") -> dict:
     """Tokens for a demo user, minted by the lab's token service exactly as a sign-in mints
     them (the tests need many; SRP costs half a second per sign-in)."""
-    emulator = lab._emulator
+    emulator = lab.emulator
     client_settings = emulator.directory.client(lab.user_pool_id,
                                                 lab.app_clients[client].client_id)
     user = emulator.directory.user(lab.user_pool_id, lab.users[name].username)
@@ -36,7 +36,7 @@ def claims(token: str) -> dict:
 def resign(lab, token: str, **changes: Any) -> str:
     """The same ID token with some claims changed, signed again with the pool's ID key."""
     body = {**claims(token), **changes}
-    return lab._emulator.tokens.sign(lab.user_pool_id, "id", body)
+    return lab.sign_as_pool(body, "id")
 
 
 def logins(lab, id_token: str) -> dict:

@@ -34,9 +34,9 @@ def _moto_auth_setting(lab) -> str:
     """moto's process-wide IAM switch (reading it sets it back to moto's default, off)."""
     from werkzeug.test import Client
 
-    from cognito_lab.emulator.identity.iam_gate import gate
+    from cognito_lab.emulator.moto_gateway import moto_app
 
-    answer = Client(gate().app).post("/moto-api/reset-auth", data=b"inf")
+    answer = Client(moto_app()).post("/moto-api/reset-auth", data=b"inf")
     return json.loads(answer.data)["PREVIOUS_INITIAL_NO_AUTH_ACTION_COUNT"]
 
 

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from cognito_lab.clock import Clock, now_from
-from cognito_lab.emulator.mailbox import Mailbox
+from cognito_lab.emulator.user_pools.mailbox import Mailbox
 
 
 def test_clock_starts_at_real_time_and_only_moves_forward():

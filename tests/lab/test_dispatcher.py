@@ -8,8 +8,6 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from cognito_lab.emulator.operations import HANDLERS, operation
-
 
 def _aws_json(lab, target: str, body: bytes) -> requests.Response:
     headers = {"X-Amz-Target": target, "Content-Type": "application/x-amz-json-1.1",
@@ -37,31 +35,31 @@ def test_malformed_json_to_an_emulated_operation_is_a_serialization_error(lab):
     assert response.json()["__type"] == "SerializationException"
 
 
-def test_a_bug_in_a_handler_is_an_internal_error_in_aws_shape_not_a_traceback(lab):
-    @operation("cognito-idp", "DescribeRiskConfiguration")
+def test_a_bug_in_a_handler_is_an_internal_error_in_aws_shape_not_a_traceback(fresh_lab):
     def broken(call):
         raise KeyError("oops")
 
-    try:
-        with pytest.raises(ClientError) as error:
-            lab.client("cognito-idp").describe_risk_configuration(UserPoolId=lab.user_pool_id)
-        assert error.value.response["Error"]["Code"] == "InternalErrorException"
-        assert "DescribeRiskConfiguration" in error.value.response["Error"]["Message"]
-        assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
-    finally:
-        del HANDLERS[("cognito-idp", "DescribeRiskConfiguration")]
+    fresh_lab.emulator.operations[("cognito-idp", "DescribeRiskConfiguration")] = broken
+    with pytest.raises(ClientError) as error:
+        fresh_lab.client("cognito-idp").describe_risk_configuration(
+            UserPoolId=fresh_lab.user_pool_id)
+    assert error.value.response["Error"]["Code"] == "InternalErrorException"
+    assert "DescribeRiskConfiguration" in error.value.response["Error"]["Message"]
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
 
 
-def test_registering_an_operation_twice_is_refused():
-    @operation("cognito-idp", "ListTagsForResource")
-    def first(call):
-        return {}
+def test_each_part_declares_what_it_answers_and_the_emulator_combines_them(lab):
+    """No registry filled by importing: the tables are the table of contents."""
+    from cognito_lab.emulator.hosted_ui.urls import ROUTES
+    from cognito_lab.emulator.identity.operations import OPERATIONS as IDENTITY
+    from cognito_lab.emulator.user_pools.operations import OPERATIONS as USER_POOLS
 
-    try:
-        with pytest.raises(RuntimeError, match="already handled"):
-            operation("cognito-idp", "ListTagsForResource")(lambda call: {})
-    finally:
-        del HANDLERS[("cognito-idp", "ListTagsForResource")]
+    operations = lab.emulator.operations
+    assert {name for service, name in operations if service == "cognito-idp"} == set(USER_POOLS)
+    assert {name for service, name in operations
+            if service == "cognito-identity"} == set(IDENTITY)
+    assert {"InitiateAuth", "SignUp", "GetUser"} <= set(USER_POOLS)
+    assert {"/oauth2/authorize", "/oauth2/token", "/login"} <= {r.path for r in ROUTES}
 
 
 def test_openid_configuration_names_the_aws_issuer_and_the_labs_endpoints(lab):

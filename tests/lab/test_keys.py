@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import requests
 
-from cognito_lab.emulator.keys import KeyRing, KeyStore
+from cognito_lab.emulator.user_pools.keys import KeyRing, KeyStore
 
 
 def test_id_and_access_tokens_use_different_published_keys():

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..directory import ClientSettings
 from ..errors import CognitoError
+from ..user_pools.directory import ClientSettings
 
 if TYPE_CHECKING:
     from .. import Emulator

@@ -24,12 +24,10 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
-from ..routes import route
 from . import rfc7636, scopes
 from .app_clients import OAuthApp, find_app
 from .browser_sessions import COOKIE_NAME, BrowserSession
 from .errors import ErrorPage, RedirectError, redirect, with_fragment, with_query
-from .state import state_of
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -135,7 +133,7 @@ def complete(emulator: Emulator, request: AuthorizationRequest,
     now = emulator.clock.now()
     base = {"state": request.state} if request.state is not None else {}
     if request.response_type == "code":
-        code = state_of(emulator).codes.issue(
+        code = emulator.hosted_ui.codes.issue(
             now=now, pool_id=request.app.pool_id, client_id=request.app.client_id,
             redirect_uri=request.redirect_uri, scopes=request.scopes,
             username=session.username, auth_time=session.auth_time,
@@ -149,7 +147,7 @@ def complete(emulator: Emulator, request: AuthorizationRequest,
         pool_id=request.app.pool_id, client=client, user=user, scopes=list(request.scopes),
         nonce=request.nonce, with_refresh=False,
         with_id="openid" in request.scopes, auth_time=session.auth_time, at_hash=True)
-    state_of(emulator).mark_hosted(tokens.session.origin_jti)
+    emulator.hosted_ui.mark_hosted(tokens.session.origin_jti)
     fragment = {"access_token": tokens.access_token}
     if tokens.id_token:
         fragment["id_token"] = tokens.id_token
@@ -159,7 +157,7 @@ def complete(emulator: Emulator, request: AuthorizationRequest,
 
 def live_session(emulator: Emulator, request: Request, app: OAuthApp) -> BrowserSession | None:
     """The browser's ``cognito`` session for this pool, if it is live and its user enabled."""
-    state = state_of(emulator)
+    state = emulator.hosted_ui
     session = state.browser_sessions.find(request.cookies.get(COOKIE_NAME), app.pool_id,
                                           emulator.clock.now())
     if session is None:
@@ -180,7 +178,6 @@ def login_location(query: str) -> str:
     return f"../login?{query}"
 
 
-@route("/oauth2/authorize")
 def authorize(emulator: Emulator, request: Request) -> Response:
     try:
         checked = parse(emulator, request.args)
@@ -188,6 +185,6 @@ def authorize(emulator: Emulator, request: Request) -> Response:
         return refused.response()
     session = live_session(emulator, request, checked.app)
     if session is not None:
-        state_of(emulator).browser_sessions.extend(session, emulator.clock.now())
+        emulator.hosted_ui.browser_sessions.extend(session, emulator.clock.now())
         return complete(emulator, checked, session)
     return redirect(login_location(checked.query))

@@ -17,7 +17,6 @@ from urllib.parse import quote, urlencode
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
-from ..routes import route
 from . import authorize, sign_in
 from .authorize import AuthorizationRequest
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
@@ -27,7 +26,6 @@ from .csrf import FIELD_NAME as CSRF_FIELD
 from .errors import ErrorPage, RedirectError
 from .pages import render
 from .sign_in import CHALLENGE_ANSWERS, PendingChallenge
-from .state import state_of
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -52,7 +50,7 @@ class LoginPage:
         self.emulator = emulator
         self.request = request
         self.checked = checked
-        self.state = state_of(emulator)
+        self.state = emulator.hosted_ui
         cookie = request.cookies.get(CSRF_COOKIE)
         self.csrf = cookie if self.state.csrf.signed(cookie) else self.state.csrf.new_token()
 
@@ -166,7 +164,6 @@ class LoginPage:
         return self.signed_in(session)
 
 
-@route("/login", methods=("GET", "POST"))
 def login(emulator: Emulator, request: Request) -> Response:
     try:
         checked = authorize.parse(emulator, request.args)

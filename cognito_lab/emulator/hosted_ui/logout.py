@@ -14,25 +14,22 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from ..routes import route
 from . import authorize
 from .app_clients import find_app
 from .browser_sessions import COOKIE_NAME
 from .errors import ErrorPage, RedirectError, redirect
-from .state import state_of
 
 if TYPE_CHECKING:
     from .. import Emulator
 
 
 def _signed_out(emulator: Emulator, request: Request, location: str) -> Response:
-    state_of(emulator).browser_sessions.end(request.cookies.get(COOKIE_NAME))
+    emulator.hosted_ui.browser_sessions.end(request.cookies.get(COOKIE_NAME))
     response = redirect(location)
     response.delete_cookie(COOKIE_NAME, path=None, httponly=True, samesite="Lax")
     return response
 
 
-@route("/logout")
 def logout(emulator: Emulator, request: Request) -> Response:
     app = find_app(emulator, request.args.get("client_id"))
     if app is None:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from ..routes import route
 from . import client_auth
 from .errors import OAuthError
 
@@ -37,7 +36,6 @@ def revoke_token(emulator: Emulator, request: Request) -> None:
         emulator.sessions.revoke(session)
 
 
-@route("/oauth2/revoke", methods=("POST",))
 def revoke(emulator: Emulator, request: Request) -> Response:
     try:
         revoke_token(emulator, request)

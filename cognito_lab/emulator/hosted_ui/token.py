@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from ..directory import User
 from ..errors import CognitoError
-from ..routes import route
-from ..tokens import TokenSet
+from ..user_pools.directory import User
+from ..user_pools.tokens import TokenSet
 from . import client_auth, rfc7636, scopes
 from .app_clients import OAuthApp
 from .errors import OAuthError, json_response
-from .state import state_of
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -33,7 +31,7 @@ def authorization_code(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSe
         raise OAuthError("invalid_request", "code is required")
     if not redirect_uri:
         raise OAuthError("invalid_request", "redirect_uri is required with a code")
-    code = state_of(emulator).codes.take(code_value)    # spent now, whatever follows
+    code = emulator.hosted_ui.codes.take(code_value)    # spent now, whatever follows
     if code is None:
         raise OAuthError("invalid_grant", "the code does not exist or was used already")
     if code.expires_at <= emulator.clock.now():
@@ -62,7 +60,7 @@ def authorization_code(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSe
         pool_id=app.pool_id, client=app.settings, user=user, scopes=list(code.scopes),
         nonce=code.nonce, with_id="openid" in code.scopes, auth_time=code.auth_time,
         at_hash=True)
-    state_of(emulator).mark_hosted(tokens.session.origin_jti)
+    emulator.hosted_ui.mark_hosted(tokens.session.origin_jti)
     return tokens
 
 
@@ -86,7 +84,7 @@ def refresh_token(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSet:
         raise OAuthError("invalid_grant", "the refresh token has expired")
     user = _enabled_user(emulator, app.pool_id, session.username or "")
     tokens = emulator.tokens.refresh(session, app.settings, user, at_hash=True)
-    if state_of(emulator).is_hosted(session.origin_jti) and "openid" not in session.scopes:
+    if emulator.hosted_ui.is_hosted(session.origin_jti) and "openid" not in session.scopes:
         # A hosted-UI session without the openid scope never gets an ID token.
         tokens = TokenSet(tokens.access_token, None, None, tokens.expires_in, tokens.session)
     return tokens
@@ -142,7 +140,6 @@ def issue(emulator: Emulator, request: Request) -> TokenSet:
     return GRANTS[grant_type](emulator, app, request.form)
 
 
-@route("/oauth2/token", methods=("POST",))
 def token(emulator: Emulator, request: Request) -> Response:
     try:
         tokens = issue(emulator, request)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
-from ..routes import route
 from .errors import REASON_HEADER, json_response
 
 if TYPE_CHECKING:
@@ -48,7 +47,6 @@ def _released(name: str, scopes: list[str]) -> bool:
     return any(name in SCOPE_ATTRIBUTES[s] for s in ("email", "phone") if s in scopes)
 
 
-@route("/oauth2/userInfo", methods=("GET", "POST"))
 def userinfo(emulator: Emulator, request: Request) -> Response:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

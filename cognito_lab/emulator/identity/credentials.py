@@ -17,13 +17,13 @@ import json
 import threading
 
 from ..errors import CognitoError, not_authorized
-from ..operations import Call, operation
+from ..operations import Call
 from .identities import LOGINS_MISMATCH, NO_GUESTS, known_identity, link
 from .logins import Login, check_logins
 from .pools import describe_pool
 from .query import QueryError
 from .roles import choose_role, no_role_configured
-from .state import SESSION_NAME, Grant, Identity, identity_state
+from .state import SESSION_NAME, Grant, Identity
 from .trust import trusts
 
 CREDENTIALS_LIFETIME = 3600          # the enhanced flow's credentials last one hour
@@ -89,7 +89,7 @@ def identity_and_login(call: Call) -> tuple[dict, Identity, Login | None]:
         if not pool.get("AllowUnauthenticatedIdentities"):
             raise not_authorized(NO_GUESTS)
         return pool, identity, None
-    state = identity_state(call.emulator)
+    state = call.emulator.identity
     now = call.emulator.clock.now()
     for login in logins:
         owner = state.owner_of_login(identity.pool_id, login.provider, login.sub)
@@ -99,16 +99,14 @@ def identity_and_login(call: Call) -> tuple[dict, Identity, Login | None]:
     return pool, identity, logins[0]
 
 
-@operation("cognito-identity", "GetOpenIdToken")
 def get_open_id_token(call: Call) -> dict:
     _, identity, login = identity_and_login(call)
     return {"IdentityId": identity.identity_id, "Token": open_id_token(call, identity, login)}
 
 
-@operation("cognito-identity", "GetCredentialsForIdentity")
 def get_credentials_for_identity(call: Call) -> dict:
     _, identity, login = identity_and_login(call)
-    state = identity_state(call.emulator)
+    state = call.emulator.identity
     custom = call.param("CustomRoleArn")
     if custom is not None and not isinstance(custom, str):
         raise CognitoError("InvalidParameterException", "CustomRoleArn must be a string")

@@ -7,38 +7,48 @@ IAM engine (see ``iam_gate.py``); other labs in the process are not affected.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ...clock import Clock
-    from .. import Emulator
+    from .iam_gate import IamGate
     from .state import Grant, IdentityState
 
 
 class IamEnforcement:
     """Whether one lab enforces IAM, and what the gate needs to know to do it."""
 
-    def __init__(self, emulator: Emulator, state: IdentityState) -> None:
-        self.account_id = emulator.account_id
-        self.region = emulator.region
-        self.root_key: str = emulator.moto.access_key
-        self.clock: Clock = emulator.clock
-        self._state = state
+    def __init__(self, *, gate: IamGate, account_id: str, region: str, root_key: str,
+                 clock: Clock, identities: IdentityState) -> None:
+        self.gate = gate
+        self.account_id = account_id
+        self.region = region
+        self.root_key = root_key      # the lab's own key: the account's root, never restricted
+        self.clock = clock
+        self._identities = identities
         self.enabled = False
 
     def grant(self, access_key_id: str) -> Grant | None:
-        return self._state.grant(access_key_id)
+        return self._identities.grant(access_key_id)
+
+    def refusal(self, environ: dict) -> Any:
+        """For the dispatcher, before an operation the emulator answers itself: None, or the
+        WSGI app answering AWS's refusal (only while this lab enforces IAM)."""
+        if not self.enabled:
+            return None
+        answer = self.gate.judge_handled(self, environ)
+        if answer is None:
+            return None
+        return lambda environ, start_response: answer.send(start_response)
 
     def set(self, enabled: bool = True) -> EnforcementSwitch:
         """Turn enforcement on or off; the result, used in ``with``, restores the previous
         setting at the end of the block."""
-        from .iam_gate import gate
-
         previous = self.enabled
         if enabled:
-            gate().enforce(self)
+            self.gate.enforce(self)
         else:
-            gate().release(self)
+            self.gate.release(self)
         self.enabled = bool(enabled)
         return EnforcementSwitch(self, previous)
 

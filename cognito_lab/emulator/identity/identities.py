@@ -9,10 +9,10 @@ and only if the pool allows guests.
 from __future__ import annotations
 
 from ..errors import CognitoError, not_authorized, resource_not_found
-from ..operations import Call, operation
+from ..operations import Call
 from .logins import Login, check_logins
 from .pools import describe_pool
-from .state import Identity, IdentityState, identity_state
+from .state import Identity, IdentityState
 
 NO_GUESTS = "Unauthenticated access is not supported for this identity pool."
 LOGINS_MISMATCH = ("Logins don't match. Please include at least one valid login for this "
@@ -41,11 +41,10 @@ def link(state: IdentityState, identity: Identity, login: Login, now: float) -> 
     state.link(identity, login.provider, login.sub, now)
 
 
-@operation("cognito-identity", "GetId")
 def get_id(call: Call) -> dict:
     pool = describe_pool(call, call.param("IdentityPoolId"))
     pool_id = pool["IdentityPoolId"]
-    state = identity_state(call.emulator)
+    state = call.emulator.identity
     logins = check_logins(call.emulator, pool, call.param("Logins"))
     now = call.emulator.clock.now()
     if logins:
@@ -59,7 +58,7 @@ def get_id(call: Call) -> dict:
 
 def known_identity(call: Call) -> Identity:
     identity_id = call.param("IdentityId")
-    identity = identity_state(call.emulator).identity(str(identity_id))
+    identity = call.emulator.identity.identity(str(identity_id))
     if identity is None:
         raise resource_not_found(f"Identity '{identity_id}' not found.")
     return identity
@@ -70,18 +69,16 @@ def describe(identity: Identity) -> dict:
             "CreationDate": identity.created, "LastModifiedDate": identity.modified}
 
 
-@operation("cognito-identity", "DescribeIdentity")
 def describe_identity(call: Call) -> dict:
     return describe(known_identity(call))
 
 
-@operation("cognito-identity", "ListIdentities")
 def list_identities(call: Call) -> dict:
     pool = describe_pool(call, call.param("IdentityPoolId"))
     limit = call.param("MaxResults")
     if not isinstance(limit, int) or not 1 <= limit <= 60:
         raise CognitoError("InvalidParameterException", "MaxResults must be between 1 and 60")
-    identities = sorted(identity_state(call.emulator).identities(pool["IdentityPoolId"]),
+    identities = sorted(call.emulator.identity.identities(pool["IdentityPoolId"]),
                         key=lambda i: (i.created, i.identity_id))
     token = str(call.param("NextToken") or "0")
     if not token.isdigit():
@@ -94,9 +91,8 @@ def list_identities(call: Call) -> dict:
     return answer
 
 
-@operation("cognito-identity", "DeleteIdentityPool")
 def delete_identity_pool(call: Call) -> dict:
     pool = describe_pool(call, call.param("IdentityPoolId"))
     answer = call.forward()
-    identity_state(call.emulator).forget_pool(pool["IdentityPoolId"])
+    call.emulator.identity.forget_pool(pool["IdentityPoolId"])
     return answer

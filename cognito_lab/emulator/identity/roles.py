@@ -16,10 +16,9 @@ from __future__ import annotations
 import re
 
 from ..errors import CognitoError, not_authorized
-from ..operations import Call, operation
+from ..operations import Call
 from .logins import Login
 from .pools import describe_pool
-from .state import identity_state
 
 ROLE_KEYS = ("authenticated", "unauthenticated")
 MAPPING_TYPES = ("Token", "Rules")
@@ -71,7 +70,6 @@ def _check_mapping(provider: str, mapping: object) -> None:
         _check_arn(rule.get("RoleARN"), f"{where}.RoleARN")
 
 
-@operation("cognito-identity", "SetIdentityPoolRoles")
 def set_identity_pool_roles(call: Call) -> dict:
     pool = describe_pool(call, call.param("IdentityPoolId"))
     roles = call.param("Roles")
@@ -86,14 +84,13 @@ def set_identity_pool_roles(call: Call) -> dict:
         raise invalid("RoleMappings must be a map of identity provider to role mapping")
     for provider, mapping in mappings.items():
         _check_mapping(provider, mapping)
-    identity_state(call.emulator).set_roles(pool["IdentityPoolId"], roles, mappings)
+    call.emulator.identity.set_roles(pool["IdentityPoolId"], roles, mappings)
     return {}
 
 
-@operation("cognito-identity", "GetIdentityPoolRoles")
 def get_identity_pool_roles(call: Call) -> dict:
     pool = describe_pool(call, call.param("IdentityPoolId"))
-    saved = identity_state(call.emulator).roles(pool["IdentityPoolId"])
+    saved = call.emulator.identity.roles(pool["IdentityPoolId"])
     answer = {"IdentityPoolId": pool["IdentityPoolId"], "Roles": saved["Roles"]}
     if saved["RoleMappings"]:
         answer["RoleMappings"] = saved["RoleMappings"]

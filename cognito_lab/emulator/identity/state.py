@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import threading
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .. import Emulator
-    from .enforcement import IamEnforcement
     from .query import QueryGateway
 
 SESSION_NAME = "CognitoIdentityCredentials"   # the role session name of the enhanced flow
@@ -63,20 +60,14 @@ class Grant:
 class IdentityState:
     """Per-lab identity pool state. Thread-safe: the lab server is threaded."""
 
-    def __init__(self, emulator: Emulator) -> None:
-        from ..moto_gateway import moto_wsgi_app
-        from .enforcement import IamEnforcement
-        from .query import QueryGateway
-
-        self.region = emulator.region
+    def __init__(self, query: QueryGateway, region: str) -> None:
+        self.region = region
         self._lock = threading.Lock()
         self._identities: dict[str, Identity] = {}
         self._by_login: dict[tuple[str, str, str], str] = {}   # (pool, provider, sub) -> id
         self._roles: dict[str, dict] = {}                     # pool -> {Roles, RoleMappings}
         self._grants: dict[str, Grant] = {}
-        self.query: QueryGateway = QueryGateway(moto_wsgi_app(), emulator.account_id,
-                                                emulator.region, emulator.moto.access_key)
-        self.enforcement: IamEnforcement = IamEnforcement(emulator, self)
+        self.query = query            # STS and IAM of this lab's moto account
 
     # -- identities ------------------------------------------------------------------------
     def identity_for_login(self, pool_id: str, provider: str, sub: str, now: float) -> Identity:
@@ -145,16 +136,3 @@ class IdentityState:
     def grant(self, access_key_id: str) -> Grant | None:
         with self._lock:
             return self._grants.get(access_key_id)
-
-
-_states: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_states_lock = threading.Lock()
-
-
-def identity_state(emulator: Emulator) -> IdentityState:
-    """The identity pool state of one lab's emulator (made on first use)."""
-    with _states_lock:
-        state = _states.get(emulator)
-        if state is None:
-            state = _states[emulator] = IdentityState(emulator)
-        return state

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .operations import Call, operation
+from ..operations import Call
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
 
 IMMUTABLE = ("UsernameAttributes", "AliasAttributes", "UsernameConfiguration")
 DESCRIPTION_ONLY = ("Id", "Arn", "Name", "Status", "CreationDate", "LastModifiedDate",
@@ -37,7 +37,6 @@ def change_pool(emulator: Emulator, pool_id: str, **changes: object) -> dict:
     return emulator.directory.pool(pool_id)
 
 
-@operation("cognito-idp", "UpdateUserPool")
 def update_user_pool(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     pool = call.emulator.directory.pool(pool_id)

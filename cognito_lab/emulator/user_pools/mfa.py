@@ -10,9 +10,9 @@ TOTP switched off: SoftwareTokenMFANotFoundException.
 
 from __future__ import annotations
 
+from ..errors import CognitoError, invalid_parameter, not_authorized
+from ..operations import Call
 from .challenges import PendingSignIn
-from .errors import CognitoError, invalid_parameter, not_authorized
-from .operations import Call, operation
 from .token_operations import checked_session
 
 
@@ -42,7 +42,6 @@ def _reopen(call: Call, pending: PendingSignIn, *, verified: bool) -> str:
         totp_verified=verified).session
 
 
-@operation("cognito-idp", "AssociateSoftwareToken")
 def associate_software_token(call: Call) -> dict:
     if call.param("AccessToken") and call.param("Session"):
         raise invalid_parameter("Provide either an access token or a session, not both.")
@@ -56,7 +55,6 @@ def associate_software_token(call: Call) -> dict:
     return {"SecretCode": call.emulator.totp.associate(session.pool_id, user.username)}
 
 
-@operation("cognito-idp", "VerifySoftwareToken")
 def verify_software_token(call: Call) -> dict:
     code = call.param("UserCode")
     now = call.emulator.clock.now()
@@ -91,13 +89,11 @@ def set_preference(call: Call, pool_id: str, username: str) -> dict:
     return {}
 
 
-@operation("cognito-idp", "SetUserMFAPreference")
 def set_user_mfa_preference(call: Call) -> dict:
     session, user = checked_session(call)
     return set_preference(call, session.pool_id, user.username)
 
 
-@operation("cognito-idp", "AdminSetUserMFAPreference")
 def admin_set_user_mfa_preference(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     user = call.emulator.directory.user(pool_id, call.param("Username"))

@@ -14,7 +14,7 @@ their ``Username`` is put right first.
 
 from __future__ import annotations
 
-from .operations import Call, operation
+from ..operations import Call
 
 
 def canonical_params(call: Call) -> dict:
@@ -24,10 +24,5 @@ def canonical_params(call: Call) -> dict:
     return call.params if canonical == username else {**call.params, "Username": canonical}
 
 
-@operation("cognito-idp", "AdminAddUserToGroup", "AdminRemoveUserFromGroup",
-           "AdminListGroupsForUser", "AdminDisableUser", "AdminEnableUser",
-           "AdminDeleteUserAttributes", "AdminListUserAuthEvents", "AdminForgetDevice",
-           "AdminGetDevice", "AdminListDevices", "AdminUpdateDeviceStatus",
-           "AdminUpdateAuthEventFeedback", "AdminSetUserSettings")
 def user_named_by_an_administrator(call: Call) -> dict:
     return call.forward(canonical_params(call))

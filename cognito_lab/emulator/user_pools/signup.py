@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import uuid
 
+from ..errors import CognitoError, invalid_parameter, not_authorized
+from ..operations import Call
 from .attributes import (
     as_dict,
     check_attributes,
@@ -25,8 +27,6 @@ from .auth import names_of, required
 from .codes import code_mismatch
 from .delivery import send_code, simulated_details
 from .directory import ClientSettings, User
-from .errors import CognitoError, invalid_parameter, not_authorized
-from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .secret_hash_check import check_secret_hash
 from .user_existence import user_not_found
@@ -83,7 +83,6 @@ def create_unconfirmed_user(call: Call, pool_id: str, username: str, password: s
         moto.idp("DeleteUserPoolClient", UserPoolId=pool_id, ClientId=helper["ClientId"])
 
 
-@operation("cognito-idp", "SignUp")
 def sign_up(call: Call) -> dict:
     emulator = call.emulator
     pool_id, client = client_of(call)
@@ -131,7 +130,6 @@ def sign_up(call: Call) -> dict:
     return answer
 
 
-@operation("cognito-idp", "ConfirmSignUp")
 def confirm_sign_up(call: Call) -> dict:
     emulator = call.emulator
     pool_id, client, _, user = named_user(call)
@@ -150,7 +148,6 @@ def confirm_sign_up(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "ResendConfirmationCode")
 def resend_confirmation_code(call: Call) -> dict:
     emulator = call.emulator
     pool_id, client, username, user = named_user(call)
@@ -171,7 +168,6 @@ def resend_confirmation_code(call: Call) -> dict:
                                              "confirmation")}
 
 
-@operation("cognito-idp", "AdminConfirmSignUp")
 def admin_confirm_sign_up(call: Call) -> dict:
     answer = call.forward(canonical_params(call))
     pool_id = call.param("UserPoolId")

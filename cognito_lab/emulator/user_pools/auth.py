@@ -26,12 +26,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..errors import CognitoError, invalid_parameter, not_authorized, resource_not_found
+from ..operations import Call
 from . import flows
 from .attributes import check_attributes, check_required, missing_required
 from .challenges import PendingSignIn
 from .directory import ClientSettings, User
-from .errors import CognitoError, invalid_parameter, not_authorized, resource_not_found
-from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .secret_hash_check import check_secret_hash
 from .srp import ServerHandshake
@@ -39,7 +39,7 @@ from .tokens import ADMIN_SCOPE
 from .user_existence import incorrect_username_or_password, unknown_user_at_sign_in
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
 
 REFRESH_FLOWS = {"REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"}
 PASSWORD_FLOWS = {"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
@@ -116,7 +116,6 @@ def password_is_right(emulator: Emulator, pool_id: str, user: User, password: st
 
 
 # -- InitiateAuth ---------------------------------------------------------------------------
-@operation("cognito-idp", "InitiateAuth", "AdminInitiateAuth")
 def initiate_auth(call: Call) -> dict:
     ctx = begin(call)
     flow = call.param("AuthFlow")
@@ -316,7 +315,6 @@ def issue_tokens(ctx: SignIn, user: User, *, new_password_set: bool = False) -> 
 
 
 # -- RespondToAuthChallenge -----------------------------------------------------------------
-@operation("cognito-idp", "RespondToAuthChallenge", "AdminRespondToAuthChallenge")
 def respond_to_auth_challenge(call: Call) -> dict:
     ctx = begin(call)
     name = call.param("ChallengeName")

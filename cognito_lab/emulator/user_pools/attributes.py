@@ -22,7 +22,7 @@ read-only to every client). Reads follow ReadAttributes (GetUser, the ID token, 
 
 from __future__ import annotations
 
-from .errors import invalid_parameter, not_authorized
+from ..errors import invalid_parameter, not_authorized
 
 STANDARD = ("address", "birthdate", "email", "email_verified", "family_name", "gender",
             "given_name", "locale", "middle_name", "name", "nickname", "phone_number",

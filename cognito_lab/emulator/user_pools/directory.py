@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..moto_gateway import MotoGateway
 from .client_secrets import ClientSecrets
-from .moto_gateway import MotoGateway
 
 # Token validity as AWS documents it for CreateUserPoolClient: defaults and units.
 DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
@@ -119,7 +119,7 @@ class Directory:
 
     def find_user(self, pool_id: str, username: object) -> User | None:
         """The user a sign-in names (username or email/phone alias), or None."""
-        from .errors import CognitoError
+        from ..errors import CognitoError
 
         if not isinstance(username, str) or not username:
             return None
@@ -176,7 +176,7 @@ class Directory:
 
     def _raw_user(self, pool_id: str, username: str) -> dict:
         """AdminGetUser, by the name as given, else (case-insensitive pools) as stored."""
-        from .errors import CognitoError
+        from ..errors import CognitoError
 
         try:
             return self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
@@ -193,7 +193,7 @@ class Directory:
         case-insensitive match finds them (then their stored username)."""
         if not isinstance(username, str) or not username or not isinstance(pool_id, str):
             return username
-        from .errors import CognitoError
+        from ..errors import CognitoError
 
         try:
             self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)

@@ -15,9 +15,9 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..clock import Clock
+from ...clock import Clock
+from ..errors import not_authorized
 from .directory import ClientSettings, User
-from .errors import not_authorized
 from .keys import KeyStore, b64url
 from .sessions import Session, SessionStore
 
@@ -83,7 +83,7 @@ class ClaimsOverride:
 
     @classmethod
     def from_v1_response(cls, response: dict) -> ClaimsOverride | None:
-        from .errors import CognitoError
+        from ..errors import CognitoError
 
         details = response.get("claimsOverrideDetails")
         if not details:

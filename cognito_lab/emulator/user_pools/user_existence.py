@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .errors import CognitoError, not_authorized
+from ..errors import CognitoError, not_authorized
 
 if TYPE_CHECKING:
     from .directory import ClientSettings

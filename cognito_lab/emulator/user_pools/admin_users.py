@@ -14,11 +14,11 @@ from __future__ import annotations
 import secrets
 import string
 
+from ..errors import CognitoError, invalid_parameter
+from ..operations import Call
 from .attributes import as_dict, check_attributes, check_required, with_username_attribute
 from .delivery import send_temporary_password
 from .directory import User
-from .errors import CognitoError, invalid_parameter
-from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .token_operations import mfa_view, update_attributes
 from .usernames import canonical_params
@@ -50,7 +50,6 @@ def user_type(raw: dict) -> dict:
     return shaped
 
 
-@operation("cognito-idp", "AdminCreateUser")
 def admin_create_user(call: Call) -> dict:
     emulator = call.emulator
     pool_id = call.param("UserPoolId")
@@ -108,7 +107,6 @@ def resend_invitation(call: Call, pool: dict, username: str, password: str,
     return {"User": user_type(raw)}
 
 
-@operation("cognito-idp", "AdminSetUserPassword")
 def admin_set_user_password(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     emulator = call.emulator
@@ -123,7 +121,6 @@ def admin_set_user_password(call: Call) -> dict:
     return answer
 
 
-@operation("cognito-idp", "AdminUpdateUserAttributes")
 def admin_update_user_attributes(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     emulator = call.emulator
@@ -134,7 +131,6 @@ def admin_update_user_attributes(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "AdminDeleteUser")
 def admin_delete_user(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     emulator = call.emulator
@@ -146,7 +142,6 @@ def admin_delete_user(call: Call) -> dict:
     return answer
 
 
-@operation("cognito-idp", "AdminGetUser")
 def admin_get_user(call: Call) -> dict:
     answer = call.forward(canonical_params(call))
     user = call.emulator.directory.user(call.param("UserPoolId"), answer["Username"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .directory import User
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
 
 DEFAULT_SUBJECT = "Your verification code"
 DEFAULT_MESSAGE = "Your verification code is {####}. "

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..clock import Clock
+from ...clock import Clock
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ import secrets
 import threading
 from dataclasses import dataclass
 
-from ..clock import Clock
-from .errors import CognitoError
+from ...clock import Clock
+from ..errors import CognitoError
 
 LIFETIME_SECONDS = {"confirmation": 24 * 3600, "password_reset": 3600,
                     "attribute_verification": 24 * 3600}

@@ -30,10 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import CognitoError
+from ..errors import CognitoError
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
     from .directory import User
     from .tokens import ClaimsOverride
 

@@ -33,10 +33,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from ..errors import CognitoError, invalid_parameter
+from ..operations import Call
 from .directory import DEFAULT_UNITS, DEFAULT_VALIDITY, UNIT_SECONDS, VALIDITY_FIELD
-from .errors import CognitoError, invalid_parameter
 from .flows import enum_error, validate_explicit_auth_flows
-from .operations import Call, operation
 
 # What CreateUserPoolClient gives a setting the request doesn't name, when that is a value
 # (AWS, CreateUserPoolClient: AuthSessionValidity "default ... 3 minutes",
@@ -166,7 +166,6 @@ def _shown(call: Call, answer: dict) -> dict:
     return answer
 
 
-@operation("cognito-idp", "CreateUserPoolClient")
 def create_user_pool_client(call: Call) -> dict:
     check_client_settings(call.params, has_secret=bool(call.param("GenerateSecret")))
     check_scopes_exist(call, call.params)
@@ -183,7 +182,6 @@ def reset_settings(current: dict, request: dict) -> dict:
     return {**request, **reset}
 
 
-@operation("cognito-idp", "UpdateUserPoolClient")
 def update_user_pool_client(call: Call) -> dict:
     current = call.emulator.directory.client(call.param("UserPoolId"), call.param("ClientId"))
     kept = {name: current.raw[name] for name in KEPT_BY_UPDATE if name in current.raw}
@@ -193,6 +191,5 @@ def update_user_pool_client(call: Call) -> dict:
     return _shown(call, call.forward(reset_settings(current.raw, call.params)))
 
 
-@operation("cognito-idp", "DescribeUserPoolClient")
 def describe_user_pool_client(call: Call) -> dict:
     return _shown(call, call.forward())

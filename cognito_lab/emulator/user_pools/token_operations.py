@@ -10,12 +10,12 @@ directory work through moto's admin operations, so no moto token is needed.
 
 from __future__ import annotations
 
+from ..errors import CognitoError, invalid_parameter, not_authorized
+from ..operations import Call
 from .attributes import as_dict, check_attributes, check_writable, schema_of
 from .auth import password_is_right
 from .delivery import send_code
 from .directory import User
-from .errors import CognitoError, invalid_parameter, not_authorized
-from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .sessions import Session
 from .tokens import ADMIN_SCOPE
@@ -71,7 +71,6 @@ def update_attributes(call: Call, pool_id: str, user: User, changes: dict[str, s
     return details
 
 
-@operation("cognito-idp", "GetUser")
 def get_user(call: Call) -> dict:
     session, user = checked_session(call)
     client = call.emulator.directory.client(session.pool_id, session.client_id)
@@ -82,7 +81,6 @@ def get_user(call: Call) -> dict:
             **mfa_view(call, session.pool_id, user)}
 
 
-@operation("cognito-idp", "UpdateUserAttributes")
 def update_user_attributes(call: Call) -> dict:
     session, user = checked_session(call)
     changes = as_dict(call.param("UserAttributes"))
@@ -94,7 +92,6 @@ def update_user_attributes(call: Call) -> dict:
     return {"CodeDeliveryDetailsList": details} if details else {}
 
 
-@operation("cognito-idp", "DeleteUserAttributes")
 def delete_user_attributes(call: Call) -> dict:
     session, user = checked_session(call)
     names = call.param("UserAttributeNames") or []
@@ -113,7 +110,6 @@ def delete_user_attributes(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "ChangePassword")
 def change_password(call: Call) -> dict:
     session, user = checked_session(call)
     emulator = call.emulator
@@ -129,7 +125,6 @@ def change_password(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "DeleteUser")
 def delete_user(call: Call) -> dict:
     session, user = checked_session(call)
     emulator = call.emulator
@@ -140,7 +135,6 @@ def delete_user(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "GetUserAttributeVerificationCode")
 def get_user_attribute_verification_code(call: Call) -> dict:
     session, user = checked_session(call)
     name = call.param("AttributeName")
@@ -156,7 +150,6 @@ def get_user_attribute_verification_code(call: Call) -> dict:
                                              "attribute_verification")}
 
 
-@operation("cognito-idp", "VerifyUserAttribute")
 def verify_user_attribute(call: Call) -> dict:
     session, user = checked_session(call)
     name = call.param("AttributeName")
@@ -170,8 +163,6 @@ def verify_user_attribute(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "ListDevices", "GetDevice", "ForgetDevice", "ConfirmDevice",
-           "UpdateDeviceStatus", "SetUserSettings")
 def not_in_the_lab(call: Call) -> dict:
     session, _ = checked_session(call)
     pool = call.emulator.directory.pool(session.pool_id)
@@ -182,7 +173,6 @@ def not_in_the_lab(call: Call) -> dict:
                        "SMS settings are outside the course).")
 
 
-@operation("cognito-idp", "GlobalSignOut")
 def global_sign_out(call: Call) -> dict:
     session, user = checked_session(call)
     emulator = call.emulator
@@ -192,7 +182,6 @@ def global_sign_out(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "AdminUserGlobalSignOut")
 def admin_global_sign_out(call: Call) -> dict:
     response = call.forward(canonical_params(call))
     user = call.emulator.directory.user(call.param("UserPoolId"), call.param("Username"))

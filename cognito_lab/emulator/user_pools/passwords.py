@@ -18,9 +18,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from ..clock import Clock
+from ...clock import Clock
+from ..errors import CognitoError
 from . import srp
-from .errors import CognitoError
 
 # AWS's list of special characters for RequireSymbols (the space counts when it is not
 # the first or last character).

@@ -12,11 +12,11 @@ answers CodeMismatchException. moto returns its code in a response header and ac
 
 from __future__ import annotations
 
+from ..errors import invalid_parameter, not_authorized
+from ..operations import Call
 from .codes import code_mismatch
 from .delivery import send_code, simulated_details
 from .directory import User
-from .errors import invalid_parameter, not_authorized
-from .operations import Call, operation
 from .passwords import PasswordPolicy
 from .signup import named_user
 from .user_existence import user_not_found
@@ -43,7 +43,6 @@ def recovery_attribute(pool: dict, user: User) -> str | None:
     return None
 
 
-@operation("cognito-idp", "ForgotPassword")
 def forgot_password(call: Call) -> dict:
     emulator = call.emulator
     pool_id, client, username, user = named_user(call)
@@ -67,7 +66,6 @@ def forgot_password(call: Call) -> dict:
                                              "password_reset")}
 
 
-@operation("cognito-idp", "ConfirmForgotPassword")
 def confirm_forgot_password(call: Call) -> dict:
     emulator = call.emulator
     pool_id, client, _, user = named_user(call)
@@ -91,7 +89,6 @@ def confirm_forgot_password(call: Call) -> dict:
     return {}
 
 
-@operation("cognito-idp", "AdminResetUserPassword")
 def admin_reset_user_password(call: Call) -> dict:
     """The user must reset their password: moto marks them RESET_REQUIRED, the lab sends
     the code they will reset it with."""

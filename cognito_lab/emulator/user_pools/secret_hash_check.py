@@ -19,11 +19,11 @@ import hmac
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .errors import CognitoError, not_authorized
+from ..errors import CognitoError, not_authorized
 
 if TYPE_CHECKING:
+    from ..operations import Call
     from .directory import ClientSettings
-    from .operations import Call
 
 
 def expected_secret_hash(username: str, client_id: str, client_secret: str) -> str:

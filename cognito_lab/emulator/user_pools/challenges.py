@@ -13,8 +13,8 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
-from ..clock import Clock
-from .errors import not_authorized
+from ...clock import Clock
+from ..errors import not_authorized
 from .srp import ServerHandshake
 
 

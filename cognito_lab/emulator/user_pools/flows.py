@@ -9,7 +9,7 @@ values. moto stores the list (even "ALLOW_FOO") and enforces none of it.
 
 from __future__ import annotations
 
-from .errors import CognitoError, invalid_parameter
+from ..errors import CognitoError, invalid_parameter
 
 ALLOW_VALUES = (
     "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
-from .errors import CognitoError
-from .routes import route
+from ..errors import CognitoError
 
 if TYPE_CHECKING:
-    from . import Emulator
+    from .. import Emulator
 
 
 def json_response(body: dict, status: int = 200) -> Response:
@@ -30,7 +29,6 @@ def _known_pool(emulator: Emulator, pool_id: str) -> bool:
     return True
 
 
-@route("/<pool_id>/.well-known/jwks.json")
 def jwks(emulator: Emulator, request: Request, pool_id: str) -> Response:
     if not _known_pool(emulator, pool_id):
         return json_response({"message": f"User pool {pool_id} does not exist."}, 404)
@@ -39,7 +37,6 @@ def jwks(emulator: Emulator, request: Request, pool_id: str) -> Response:
     return response
 
 
-@route("/<pool_id>/.well-known/openid-configuration")
 def openid_configuration(emulator: Emulator, request: Request, pool_id: str) -> Response:
     if not _known_pool(emulator, pool_id):
         return json_response({"message": f"User pool {pool_id} does not exist."}, 404)

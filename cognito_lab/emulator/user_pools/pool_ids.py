@@ -9,12 +9,11 @@ differ per lab, while the first lab in a fresh kernel still gets the same ids ev
 
 from __future__ import annotations
 
-from .operations import Call, operation
+from ..operations import Call
 
 LAB_TAG = "cognito-lab:account"
 
 
-@operation("cognito-idp", "CreateUserPool")
 def create_user_pool(call: Call) -> dict:
     tags = {**(call.param("UserPoolTags") or {}), LAB_TAG: call.emulator.account_id}
     return call.forward({**call.params, "UserPoolTags": tags})

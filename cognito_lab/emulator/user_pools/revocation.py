@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import hmac
 
-from .errors import CognitoError, invalid_parameter
-from .operations import Call, operation
+from ..errors import CognitoError, invalid_parameter
+from ..operations import Call
 
 
 def _looks_like_jwt(token: str) -> bool:
     return token.count(".") == 2 and token.startswith("eyJ")
 
 
-@operation("cognito-idp", "RevokeToken")
 def revoke_token(call: Call) -> dict:
     token = call.param("Token")
     client_id = call.param("ClientId")

@@ -1,0 +1,17 @@
+"""The hosted UI's endpoints (managed login): path, methods, handler.
+
+Any other method on these paths gets 405 with ``Allow``."""
+
+from __future__ import annotations
+
+from ..routes import Route
+from . import authorize, login, logout, revoke, token, userinfo
+
+ROUTES: list[Route] = [
+    Route("/oauth2/authorize", ("GET",), authorize.authorize),
+    Route("/login", ("GET", "POST"), login.login),
+    Route("/logout", ("GET",), logout.logout),
+    Route("/oauth2/revoke", ("POST",), revoke.revoke),
+    Route("/oauth2/token", ("POST",), token.token),
+    Route("/oauth2/userInfo", ("GET", "POST"), userinfo.userinfo),
+]

@@ -1,0 +1,80 @@
+"""The user pools API operations the emulator answers itself: the table of contents.
+
+Any other cognito-idp operation goes to moto unchanged (after validation). Grouped by
+the module that plays each part of Cognito."""
+
+from __future__ import annotations
+
+from ..operations import Handler
+from . import (
+    admin_users,
+    auth,
+    client_rules,
+    mfa,
+    pool_ids,
+    pool_settings,
+    recovery,
+    revocation,
+    signup,
+    token_operations,
+    usernames,
+)
+
+SERVICE = "cognito-idp"
+
+OPERATIONS: dict[str, Handler] = {
+    "AdminCreateUser": admin_users.admin_create_user,
+    "AdminDeleteUser": admin_users.admin_delete_user,
+    "AdminGetUser": admin_users.admin_get_user,
+    "AdminSetUserPassword": admin_users.admin_set_user_password,
+    "AdminUpdateUserAttributes": admin_users.admin_update_user_attributes,
+    "AdminInitiateAuth": auth.initiate_auth,
+    "AdminRespondToAuthChallenge": auth.respond_to_auth_challenge,
+    "InitiateAuth": auth.initiate_auth,
+    "RespondToAuthChallenge": auth.respond_to_auth_challenge,
+    "CreateUserPoolClient": client_rules.create_user_pool_client,
+    "DescribeUserPoolClient": client_rules.describe_user_pool_client,
+    "UpdateUserPoolClient": client_rules.update_user_pool_client,
+    "AdminSetUserMFAPreference": mfa.admin_set_user_mfa_preference,
+    "AssociateSoftwareToken": mfa.associate_software_token,
+    "SetUserMFAPreference": mfa.set_user_mfa_preference,
+    "VerifySoftwareToken": mfa.verify_software_token,
+    "CreateUserPool": pool_ids.create_user_pool,
+    "UpdateUserPool": pool_settings.update_user_pool,
+    "AdminResetUserPassword": recovery.admin_reset_user_password,
+    "ConfirmForgotPassword": recovery.confirm_forgot_password,
+    "ForgotPassword": recovery.forgot_password,
+    "RevokeToken": revocation.revoke_token,
+    "AdminConfirmSignUp": signup.admin_confirm_sign_up,
+    "ConfirmSignUp": signup.confirm_sign_up,
+    "ResendConfirmationCode": signup.resend_confirmation_code,
+    "SignUp": signup.sign_up,
+    "AdminUserGlobalSignOut": token_operations.admin_global_sign_out,
+    "ChangePassword": token_operations.change_password,
+    "ConfirmDevice": token_operations.not_in_the_lab,
+    "DeleteUser": token_operations.delete_user,
+    "DeleteUserAttributes": token_operations.delete_user_attributes,
+    "ForgetDevice": token_operations.not_in_the_lab,
+    "GetDevice": token_operations.not_in_the_lab,
+    "GetUser": token_operations.get_user,
+    "GetUserAttributeVerificationCode": token_operations.get_user_attribute_verification_code,
+    "GlobalSignOut": token_operations.global_sign_out,
+    "ListDevices": token_operations.not_in_the_lab,
+    "SetUserSettings": token_operations.not_in_the_lab,
+    "UpdateDeviceStatus": token_operations.not_in_the_lab,
+    "UpdateUserAttributes": token_operations.update_user_attributes,
+    "VerifyUserAttribute": token_operations.verify_user_attribute,
+    "AdminAddUserToGroup": usernames.user_named_by_an_administrator,
+    "AdminDeleteUserAttributes": usernames.user_named_by_an_administrator,
+    "AdminDisableUser": usernames.user_named_by_an_administrator,
+    "AdminEnableUser": usernames.user_named_by_an_administrator,
+    "AdminForgetDevice": usernames.user_named_by_an_administrator,
+    "AdminGetDevice": usernames.user_named_by_an_administrator,
+    "AdminListDevices": usernames.user_named_by_an_administrator,
+    "AdminListGroupsForUser": usernames.user_named_by_an_administrator,
+    "AdminListUserAuthEvents": usernames.user_named_by_an_administrator,
+    "AdminRemoveUserFromGroup": usernames.user_named_by_an_administrator,
+    "AdminSetUserSettings": usernames.user_named_by_an_administrator,
+    "AdminUpdateAuthEventFeedback": usernames.user_named_by_an_administrator,
+    "AdminUpdateDeviceStatus": usernames.user_named_by_an_administrator,
+}
