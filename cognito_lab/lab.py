@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .aws_models import botocore_session
 from .clock import Clock
+from .cognito_ids import JWKS_PATH
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -31,26 +33,17 @@ DEFAULT_USERS = (
 )
 _lab_numbers = itertools.count(1)
 _lab_numbers_lock = threading.Lock()
-_model_loader: Any = None
-
-
-def _botocore_session() -> Any:
-    """A botocore session whose service models are shared by every lab in the process:
-    each fresh session would parse the models' JSON again (35-60 ms per service)."""
-    global _model_loader
-    import botocore.session
-
-    session = botocore.session.Session()
-    with _lab_numbers_lock:
-        if _model_loader is None:
-            _model_loader = session.get_component("data_loader")
-        session.register_component("data_loader", _model_loader)
-    return session
 
 
 @dataclass(frozen=True)
 class AppClient:
-    """An app client of the lab's user pool, with the settings a lesson talks about."""
+    """An app client of the lab's user pool, with the settings a lesson talks about.
+
+    The learner's view (``lab.app_clients["web"]``): a plain, frozen value made from the
+    DescribeUserPoolClient answer over boto3, as an app would read it from AWS, so it
+    depends on nothing inside the emulator. The emulator's own record of a client, read
+    by its fidelity layer and hosted UI, is ``emulator.user_pools.directory.ClientSettings``.
+    """
 
     client_id: str
     client_secret: str | None = field(default=None, repr=False)
@@ -194,7 +187,7 @@ class Lab:
     @property
     def jwks_url(self) -> str:
         """Where this lab serves the pool's keys (on AWS: ``issuer + /.well-known/jwks.json``)."""
-        return f"{self.endpoint_url}/{self.user_pool_id}/.well-known/jwks.json"
+        return f"{self.endpoint_url}/{self.user_pool_id}{JWKS_PATH}"
 
     @property
     def domain_url(self) -> str:
@@ -267,7 +260,7 @@ class Lab:
 
             if self._session is None:
                 self._session = boto3.session.Session(**self.credentials,
-                                                      botocore_session=_botocore_session())
+                                                      botocore_session=botocore_session())
             self._clients[service] = self._session.client(
                 service, endpoint_url=self.endpoint_url,
                 config=Config(retries={"max_attempts": 1}))

@@ -34,20 +34,22 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CognitoError
+from .errors import (
+    CognitoError,
+    InvalidParameterException,
+    SerializationException,
+    UnknownOperationException,
+    ValidationException,
+)
 
 # What each service calls a request that fails validation (step 2).
-VALIDATION_ERROR = {"cognito-idp": "InvalidParameterException",
-                    "cognito-identity": "ValidationException"}
+VALIDATION_ERROR: dict[str, type[CognitoError]] = {
+    "cognito-idp": InvalidParameterException, "cognito-identity": ValidationException}
 
 _INT_RANGE = {"integer": 2 ** 31, "long": 2 ** 63}
 _TYPE_NAME = {"string": "String", "integer": "Integer", "long": "Long", "boolean": "Boolean",
               "blob": "Blob", "timestamp": "Timestamp", "structure": "Structure",
               "list": "List", "map": "Map", "float": "Float", "double": "Double"}
-
-
-def serialization_error(message: str) -> CognitoError:
-    return CognitoError("SerializationException", message)
 
 
 # -- Java patterns in Python -----------------------------------------------------------------
@@ -143,10 +145,10 @@ class _Model:
     """One service's operations as compiled shapes (built as operations are first asked for)."""
 
     def __init__(self, service: str) -> None:
-        import botocore.session
+        from ..aws_models import service_model
 
         self.service = service
-        self.model = botocore.session.get_session().get_service_model(service)
+        self.model = service_model(service)
         self.operations = set(self.model.operation_names)
         self._shapes: dict[str, _Shape] = {}
         self._inputs: dict[str, _Shape | None] = {}
@@ -202,8 +204,8 @@ def read_request(service: str, operation: str, body: bytes) -> tuple[dict, bytes
     AWS's answer for a request AWS would refuse before running the operation."""
     model = _model(service)
     if operation not in model.operations:
-        raise CognitoError("UnknownOperationException",
-                           f"{operation} is not an operation of {service}")
+        raise UnknownOperationException(
+            f"{operation} is not an operation of {service}")
     params = parse_body(body)
     shape = model.input_of(operation)
     if shape is None:
@@ -212,9 +214,9 @@ def read_request(service: str, operation: str, body: bytes) -> tuple[dict, bytes
     cleaned = reader.structure(shape, params, "")
     if reader.errors:
         count = len(reader.errors)
-        raise CognitoError(VALIDATION_ERROR[service],
-                           f"{count} validation error{'s' if count > 1 else ''} detected: "
-                           + "; ".join(reader.errors))
+        raise VALIDATION_ERROR[service](
+            f"{count} validation error{'s' if count > 1 else ''} detected: "
+            + "; ".join(reader.errors))
     if reader.changed:
         return cleaned, json.dumps(cleaned).encode()
     return cleaned, body
@@ -227,11 +229,11 @@ def parse_body(body: bytes) -> dict:
     try:
         params = json.loads(body.decode("utf-8"), parse_constant=_not_json)
     except UnicodeDecodeError:
-        raise serialization_error("request body is not UTF-8") from None
+        raise SerializationException("request body is not UTF-8") from None
     except ValueError as exc:               # JSONDecodeError, and NaN/Infinity
-        raise serialization_error(f"malformed JSON: {exc}") from None
+        raise SerializationException(f"malformed JSON: {exc}") from None
     if not isinstance(params, dict):
-        raise serialization_error("request body must be a JSON object")
+        raise SerializationException("request body must be a JSON object")
     return params
 
 
@@ -254,9 +256,9 @@ def _shown(shape: _Shape, value: Any, hide: bool = False) -> str:
 
 def _wrong_type(shape: _Shape, value: Any) -> CognitoError:
     if isinstance(value, dict):
-        return serialization_error("Start of structure or map found where not expected.")
+        return SerializationException("Start of structure or map found where not expected.")
     if isinstance(value, list):
-        return serialization_error("Start of list found where not expected")
+        return SerializationException("Start of list found where not expected")
     if isinstance(value, bool):
         kind = "TRUE_VALUE" if value else "FALSE_VALUE"
     elif isinstance(value, str):
@@ -264,7 +266,7 @@ def _wrong_type(shape: _Shape, value: Any) -> CognitoError:
     else:
         kind = "NUMBER_VALUE"
     expected = _TYPE_NAME.get(shape.kind, shape.kind)
-    return serialization_error(f"{kind} can not be converted to {expected}")
+    return SerializationException(f"{kind} can not be converted to {expected}")
 
 
 class _Reader:
@@ -387,7 +389,7 @@ class _Reader:
             self.changed = True
         limit = _INT_RANGE[shape.kind]
         if not -limit <= value < limit:
-            raise serialization_error(
+            raise SerializationException(
                 f"NUMBER_VALUE out of range for {_TYPE_NAME[shape.kind]}")
         if shape.min is not None and value < shape.min:
             self.fail(shape, value, path, f"Member must have value greater than or equal to "

@@ -10,28 +10,22 @@ IAM enforcement never restricts.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 from urllib.parse import urlencode
 
 from ..errors import CognitoError
 
-_models_lock = threading.Lock()
-_models: dict[str, Any] = {}
-
 
 def _service_model(service: str) -> Any:
     """botocore's model of a service (loaded once per process: the IAM model is large)."""
-    with _models_lock:
-        if service not in _models:
-            import botocore.session
+    from ...aws_models import service_model
 
-            _models[service] = botocore.session.get_session().get_service_model(service)
-        return _models[service]
+    return service_model(service)
 
 
 class QueryError(CognitoError):
-    """An error answer from STS or IAM (code and message as moto sent them)."""
+    """An error answer from STS or IAM (code and message as moto sent them): not a
+    Cognito error code, so no class of its own (see ``CognitoError.from_code``)."""
 
 
 class QueryGateway:
@@ -66,8 +60,9 @@ class QueryGateway:
              "body": response.data}, op.output_shape)
         if response.status_code >= 400 or "Error" in parsed:
             error = parsed.get("Error", {})
-            raise QueryError(error.get("Code") or str(response.status_code),
-                             error.get("Message") or "", response.status_code)
+            raise QueryError(error.get("Message") or "",
+                             code=error.get("Code") or str(response.status_code),
+                             status=response.status_code)
         parsed.pop("ResponseMetadata", None)
         return parsed
 

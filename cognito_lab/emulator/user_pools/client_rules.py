@@ -33,7 +33,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..errors import CognitoError, invalid_parameter
+from ..errors import (
+    InvalidOAuthFlowException,
+    InvalidParameterException,
+    ScopeDoesNotExistException,
+)
 from ..operations import Call
 from .directory import DEFAULT_UNITS, DEFAULT_VALIDITY, UNIT_SECONDS, VALIDITY_FIELD
 from .flows import enum_error, validate_explicit_auth_flows
@@ -69,7 +73,7 @@ def check_token_validity(settings: dict) -> None:
         else:
             unit_seconds = UNIT_SECONDS[units[token]]
         if not isinstance(value, int) or not low <= value * unit_seconds <= high:
-            raise invalid_parameter("Invalid range for token validity.")
+            raise InvalidParameterException("Invalid range for token validity.")
 
 
 def url_problem(url: object) -> str | None:
@@ -95,14 +99,14 @@ def check_urls(settings: dict) -> None:
         for url in settings.get(field) or []:
             problem = url_problem(url)
             if problem:
-                raise invalid_parameter(f"{field} {url!r} {problem}.")
+                raise InvalidParameterException(f"{field} {url!r} {problem}.")
     default = settings.get("DefaultRedirectURI")
     if default:
         problem = url_problem(default)
         if problem:
-            raise invalid_parameter(f"DefaultRedirectURI {default!r} {problem}.")
+            raise InvalidParameterException(f"DefaultRedirectURI {default!r} {problem}.")
         if default not in (settings.get("CallbackURLs") or []):
-            raise invalid_parameter("DefaultRedirectURI must be one of the CallbackURLs.")
+            raise InvalidParameterException("DefaultRedirectURI must be one of the CallbackURLs.")
 
 
 def check_oauth(settings: dict, has_secret: bool) -> None:
@@ -112,22 +116,22 @@ def check_oauth(settings: dict, has_secret: bool) -> None:
         if flow not in OAUTH_FLOWS:
             raise enum_error(flow, "allowedOAuthFlows", OAUTH_FLOWS)
     if (flows or scopes) and not settings.get("AllowedOAuthFlowsUserPoolClient"):
-        raise invalid_parameter("AllowedOAuthFlowsUserPoolClient must be true to use "
-                                "AllowedOAuthFlows and AllowedOAuthScopes.")
+        raise InvalidParameterException("AllowedOAuthFlowsUserPoolClient must be true to use "
+                                        "AllowedOAuthFlows and AllowedOAuthScopes.")
     if "client_credentials" in flows and ({"code", "implicit"} & set(flows)):
-        raise CognitoError("InvalidOAuthFlowException",
-                           "client_credentials flow can not be selected along with code flow "
-                           "or implicit flow.")
+        raise InvalidOAuthFlowException(
+            "client_credentials flow can not be selected along with code flow "
+            "or implicit flow.")
     if "client_credentials" in flows and not has_secret:
-        raise CognitoError("InvalidOAuthFlowException",
-                           "client_credentials flow can not be selected if client does not "
-                           "have a client secret.")
+        raise InvalidOAuthFlowException(
+            "client_credentials flow can not be selected if client does not "
+            "have a client secret.")
     if flows and not scopes:
-        raise invalid_parameter("AllowedOAuthScopes must name at least one scope when "
-                                "AllowedOAuthFlows are set.")
+        raise InvalidParameterException("AllowedOAuthScopes must name at least one scope when "
+                                        "AllowedOAuthFlows are set.")
     if settings.get("AllowedOAuthFlowsUserPoolClient") and not flows and scopes:
-        raise invalid_parameter("AllowedOAuthFlows must name at least one flow when "
-                                "AllowedOAuthScopes are set.")
+        raise InvalidParameterException("AllowedOAuthFlows must name at least one flow when "
+                                        "AllowedOAuthScopes are set.")
 
 
 STANDARD_SCOPES = ("openid", "email", "phone", "profile", "aws.cognito.signin.user.admin")
@@ -145,7 +149,7 @@ def check_scopes_exist(call: Call, settings: dict) -> None:
                for server in servers for scope in server.get("Scopes") or []}
     for scope in custom:
         if scope not in defined:
-            raise CognitoError("ScopeDoesNotExistException", f"Invalid scope requested: {scope}")
+            raise ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
 
 
 def check_client_settings(settings: dict, *, has_secret: bool) -> None:
@@ -188,7 +192,17 @@ def update_user_pool_client(call: Call) -> dict:
     settings = {**CREATE_DEFAULTS, **kept, **call.params}
     check_client_settings(settings, has_secret=current.secret is not None)
     check_scopes_exist(call, settings)
-    return _shown(call, call.forward(reset_settings(current.raw, call.params)))
+    try:
+        return _shown(call, call.forward(reset_settings(current.raw, call.params)))
+    finally:
+        call.emulator.directory.forget_clients(call.params["UserPoolId"])
+
+
+def delete_user_pool_client(call: Call) -> dict:
+    try:
+        return call.forward()
+    finally:
+        call.emulator.directory.forget_clients(call.params["UserPoolId"])
 
 
 def describe_user_pool_client(call: Call) -> dict:

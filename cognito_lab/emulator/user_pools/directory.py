@@ -7,7 +7,9 @@ DescribeUserPoolClient, ...) and get back small, typed records.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..moto_gateway import MotoGateway
 from .client_secrets import ClientSecrets
@@ -22,7 +24,14 @@ VALIDITY_FIELD = {"AccessToken": "AccessTokenValidity", "IdToken": "IdTokenValid
 
 @dataclass(frozen=True)
 class ClientSettings:
-    """An app client's settings as DescribeUserPoolClient returns them."""
+    """The emulator's record of one app client: its settings as DescribeUserPoolClient
+    returns them (moto is the directory of record), read through typed properties.
+
+    The one view of an app client inside the emulator: the API's fidelity layer reads its
+    lifetimes, auth flows and attribute rules, the hosted UI its OAuth settings (callback
+    URLs, OAuth flows and scopes, identity providers). A learner sees ``lab.AppClient``
+    instead: a plain value made from the same DescribeUserPoolClient answer over boto3.
+    """
 
     raw: dict
 
@@ -31,8 +40,53 @@ class ClientSettings:
         return self.raw["ClientId"]
 
     @property
+    def pool_id(self) -> str:
+        return self.raw["UserPoolId"]
+
+    @property
+    def name(self) -> str:
+        return self.raw.get("ClientName", "")
+
+    @property
     def secret(self) -> str | None:
         return self.raw.get("ClientSecret")
+
+    @property
+    def is_public(self) -> bool:
+        """A public client (browser, mobile app) has no secret."""
+        return not self.secret
+
+    # -- OAuth settings (the hosted UI's rules) ----------------------------------------------
+    def _tuple(self, key: str) -> tuple[str, ...]:
+        return tuple(self.raw.get(key) or ())
+
+    @property
+    def callback_urls(self) -> tuple[str, ...]:
+        return self._tuple("CallbackURLs")
+
+    @property
+    def logout_urls(self) -> tuple[str, ...]:
+        return self._tuple("LogoutURLs")
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """AllowedOAuthFlowsUserPoolClient: without it the client may use no OAuth flow."""
+        return bool(self.raw.get("AllowedOAuthFlowsUserPoolClient"))
+
+    @property
+    def oauth_flows(self) -> tuple[str, ...]:
+        """Some of "code", "implicit", "client_credentials"."""
+        return self._tuple("AllowedOAuthFlows")
+
+    @property
+    def oauth_scopes(self) -> tuple[str, ...]:
+        return self._tuple("AllowedOAuthScopes")
+
+    @property
+    def identity_providers(self) -> tuple[str, ...]:
+        return self._tuple("SupportedIdentityProviders")
+
+    # -- the API's rules ----------------------------------------------------------------------
 
     def lifetime(self, token: str) -> int:
         """Seconds an "AccessToken", "IdToken" or "RefreshToken" of this client lives."""
@@ -71,13 +125,20 @@ class ClientSettings:
 
 @dataclass(frozen=True)
 class User:
-    """A user as AdminGetUser sees them, with their groups in precedence order."""
+    """A user as AdminGetUser sees them, with their groups in precedence order.
+
+    The groups are read from moto when first asked for: most calls that look a user up
+    (GetUser on every API request, say) never need them."""
 
     username: str
     attributes: dict[str, str]
     enabled: bool
     status: str
-    groups: list[dict] = field(default_factory=list)
+    load_groups: Callable[[], list[dict]] = field(default=list, repr=False, compare=False)
+
+    @cached_property
+    def groups(self) -> list[dict]:
+        return self.load_groups()
 
     @property
     def sub(self) -> str:
@@ -100,14 +161,27 @@ class Directory:
     def __init__(self, moto: MotoGateway) -> None:
         self.moto = moto
         self._case_insensitive: dict[str, bool] = {}   # fixed when a pool is created
+        # App clients change only through the operations that forget them here (see
+        # ``forget_clients``); every API request reads its client, so keep them.
+        self._clients: dict[tuple[str, str], ClientSettings] = {}
         self.client_secrets = ClientSecrets()   # AWS-shaped stand-ins for moto's secrets
 
     def pool(self, pool_id: str) -> dict:
         return self.moto.idp("DescribeUserPool", UserPoolId=pool_id)["UserPool"]
 
     def client(self, pool_id: str, client_id: str) -> ClientSettings:
-        raw = self.moto.idp("DescribeUserPoolClient", UserPoolId=pool_id, ClientId=client_id)
-        return ClientSettings(self.client_secrets.as_aws(raw["UserPoolClient"]))
+        cached = self._clients.get((pool_id, client_id))
+        if cached is None:
+            raw = self.moto.idp("DescribeUserPoolClient", UserPoolId=pool_id,
+                                ClientId=client_id)
+            cached = ClientSettings(self.client_secrets.as_aws(raw["UserPoolClient"]))
+            self._clients[(pool_id, client_id)] = cached
+        return cached
+
+    def forget_clients(self, pool_id: str) -> None:
+        """After a pool's clients changed (updated, deleted, or the pool deleted)."""
+        for key in [key for key in self._clients if key[0] == pool_id]:
+            self._clients.pop(key, None)
 
     def pool_of_client(self, client_id: str) -> str | None:
         """Which of this lab's pools owns a client id (InitiateAuth names only the client)."""
@@ -119,14 +193,14 @@ class Directory:
 
     def find_user(self, pool_id: str, username: object) -> User | None:
         """The user a sign-in names (username or email/phone alias), or None."""
-        from ..errors import CognitoError
+        from ..errors import CognitoError, UserNotFoundException
 
         if not isinstance(username, str) or not username:
             return None
         try:
             return self.user(pool_id, username)
         except CognitoError as error:
-            if error.code == "UserNotFoundException":
+            if isinstance(error, UserNotFoundException):
                 return None
             raise
 
@@ -176,12 +250,12 @@ class Directory:
 
     def _raw_user(self, pool_id: str, username: str) -> dict:
         """AdminGetUser, by the name as given, else (case-insensitive pools) as stored."""
-        from ..errors import CognitoError
+        from ..errors import CognitoError, UserNotFoundException
 
         try:
             return self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
         except CognitoError as error:
-            if error.code != "UserNotFoundException":
+            if not isinstance(error, UserNotFoundException):
                 raise
             stored = self.stored_username(pool_id, username)
             if stored is None or stored == username:
@@ -193,24 +267,27 @@ class Directory:
         case-insensitive match finds them (then their stored username)."""
         if not isinstance(username, str) or not username or not isinstance(pool_id, str):
             return username
-        from ..errors import CognitoError
+        from ..errors import CognitoError, UserNotFoundException
 
         try:
             self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
             return username
         except CognitoError as error:
-            if error.code != "UserNotFoundException":
+            if not isinstance(error, UserNotFoundException):
                 return username
         return self.stored_username(pool_id, username) or username
 
     def user(self, pool_id: str, username: str) -> User:
         raw = self._raw_user(pool_id, username)
-        groups = self.moto.idp("AdminListGroupsForUser", UserPoolId=pool_id,
-                               Username=raw["Username"]).get("Groups", [])
+
+        def load_groups() -> list[dict]:
+            return by_precedence(self.moto.idp("AdminListGroupsForUser", UserPoolId=pool_id,
+                                               Username=raw["Username"]).get("Groups", []))
+
         return User(
             username=raw["Username"],
             attributes={a["Name"]: a["Value"] for a in raw.get("UserAttributes", [])},
             enabled=bool(raw.get("Enabled", True)),
             status=raw.get("UserStatus", ""),
-            groups=by_precedence(groups),
+            load_groups=load_groups,
         )

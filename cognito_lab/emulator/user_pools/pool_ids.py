@@ -17,3 +17,10 @@ LAB_TAG = "cognito-lab:account"
 def create_user_pool(call: Call) -> dict:
     tags = {**(call.param("UserPoolTags") or {}), LAB_TAG: call.emulator.account_id}
     return call.forward({**call.params, "UserPoolTags": tags})
+
+
+def delete_user_pool(call: Call) -> dict:
+    try:
+        return call.forward()
+    finally:
+        call.emulator.directory.forget_clients(call.params["UserPoolId"])
