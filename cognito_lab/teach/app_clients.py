@@ -15,6 +15,9 @@ from . import Verdict, verdict
 PASSWORD_FLOWS = {"ALLOW_USER_PASSWORD_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH",
                   "USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH"}
 SPA_MAX_ACCESS_SECONDS = 3600      # the AWS default; a browser token should not outlive it
+SPA_CALLBACK = "https://app.example.com/callback"   # exercise 2's single-page app
+SPA_SCOPES = ("openid", "email", "profile")
+TENANT = "custom:tenant_id"
 
 
 def _reference(username: str, client_id: str, client_secret: str) -> str:
@@ -124,6 +127,26 @@ def spa_client_problems(raw: dict) -> list[tuple[str, str]]:
     if "openid" not in (raw.get("AllowedOAuthScopes") or []):
         add("AllowedOAuthScopes", "AllowedOAuthScopes lacks openid: no ID token would be "
             "issued")
+    # What notebook 02's SPA needs (exercise 2): its own callback, its scopes, and users
+    # who may give their name at sign-up but never choose their tenant.
+    if callbacks and SPA_CALLBACK not in callbacks:
+        add("CallbackURLs / LogoutURLs", f"the SPA's callback {SPA_CALLBACK} is not "
+            "registered: the hosted UI could not send users back to it")
+    lacking = [s for s in SPA_SCOPES if s not in (raw.get("AllowedOAuthScopes") or [])]
+    if lacking and "openid" not in lacking:
+        add("AllowedOAuthScopes", f"AllowedOAuthScopes lacks {' and '.join(lacking)}: the "
+            "SPA shows the user's email and name")
+    writable = raw.get("WriteAttributes")
+    if writable is None:
+        add("WriteAttributes", "no WriteAttributes list: the client may write every "
+            "attribute, so a user signing up through it could choose their own "
+            "custom:tenant_id — list only what users may give (their name)")
+    elif TENANT in writable:
+        add("WriteAttributes", f"WriteAttributes includes {TENANT}: users could choose "
+            "their own tenant at sign-up (immutable only means they keep it for good)")
+    elif "name" not in writable:
+        add("WriteAttributes", "WriteAttributes lacks name: users signing up could not "
+            "give their name")
     for token in ("AccessToken", "IdToken"):
         seconds = _lifetime_seconds(raw, token, 1, "hours")
         if seconds > SPA_MAX_ACCESS_SECONDS:
@@ -167,6 +190,7 @@ def check_spa_client(lab, client_id: str | None) -> Verdict:
     reminders = [f"{f.setting}: {f.problem}" for f in report
                  if f.severity in ("medium", "low") or _is_pkce_reminder(f, raw)]
     return verdict(True, "A well-configured public SPA client: no secret, SRP and refresh only, "
-                   "code flow, https callbacks, user-existence errors hidden, revocation on.",
+                   "code flow, the SPA's own https callbacks, user-existence errors hidden, "
+                   "revocation on, and users can't choose their tenant.",
                    "", details=[f"audit reminder — {r}" for r in dict.fromkeys(reminders)]
                    or None)

@@ -3,7 +3,8 @@
 ``checklist(lab)`` reads the live configuration with boto3 — the user pool, every app
 client, the identity pool's roles and their IAM policies — and judges it item by item:
 
-- user pool: password policy, MFA, an immutable ``custom:tenant_id``, screened sign-up;
+- user pool: password policy, MFA, an immutable ``custom:tenant_id``, screened sign-up
+  (the PreSignUp trigger is *tried*: a stranger and a wrong tenant refused, a partner let in);
 - app clients (each rule over every client, judged by ``audit.findings_for``): sign-in
   flows, token lifetimes, user existence errors, token revocation, callback URLs,
   OAuth flows and secrets;
@@ -143,15 +144,70 @@ def tenant_item(pool: dict) -> Item:
     return Item("user pool", rule, True, "Mutable: false (set once, at sign-up)")
 
 
-def sign_up_item(pool: dict) -> Item:
+# Who tries to sign up when the checklist probes the PreSignUp trigger, and whether the
+# trigger must let them in: the partners' domains of notebook 09 (acme.example → acme,
+# globex.example → globex); anyone else is refused, and so is a tenant that is not the
+# domain's. Attaching a trigger is not screening: what it *does* is checked.
+SIGN_UP_PROBES = (
+    ("stranger@anywhere.test", "acme", False, "a stranger's domain"),
+    ("new.hire@acme.example", "acme", True, "a partner's domain, its own tenant"),
+    ("spy@globex.example", "acme", False, "a partner's domain claiming another tenant"),
+)
+
+# probe(email, tenant) -> None when the sign-up was accepted, else the refusal's message.
+SignUpProbe = Callable[[str, str], "str | None"]
+
+
+def sign_up_item(pool: dict, probe: SignUpProbe | None = None) -> Item:
+    """Passes when only administrators create users, or when the pool's PreSignUp trigger,
+    tried with ``probe`` on :data:`SIGN_UP_PROBES`, refuses and accepts the right ones.
+    Without a probe an attached trigger cannot be judged, and the item fails."""
     rule = "sign-up screened, or off"
     if ((pool.get("AdminCreateUserConfig") or {}).get("AllowAdminCreateUserOnly")):
         return Item("user pool", rule, True, "only administrators create users")
     arn = (pool.get("LambdaConfig") or {}).get("PreSignUp")
-    if arn:
-        return Item("user pool", rule, True, f"PreSignUp → {arn.rsplit(':', 1)[-1]}")
-    return Item("user pool", rule, False, "anyone can sign up with any email → attach a "
-                "PreSignUp trigger, or set AllowAdminCreateUserOnly")
+    if not arn:
+        return Item("user pool", rule, False, "anyone can sign up with any email → attach a "
+                    "PreSignUp trigger, or set AllowAdminCreateUserOnly")
+    name = arn.rsplit(":", 1)[-1]
+    if probe is None:
+        return Item("user pool", rule, False, f"PreSignUp → {name}, but not tried: a trigger "
+                    "that lets everyone in screens nothing")
+    wrong = []
+    for email, tenant, allowed, who in SIGN_UP_PROBES:
+        refusal = probe(email, tenant)
+        if allowed and refusal is not None:
+            wrong.append(f"{email} ({who}) was refused: {refusal}")
+        elif not allowed and refusal is None:
+            wrong.append(f"{email} into {tenant} ({who}) was let in")
+    if wrong:
+        return Item("user pool", rule, False, f"PreSignUp → {name}: " + "; ".join(wrong)
+                    + " → raise for domains not in the allowed list and for a tenant that "
+                    "is not the domain's; return the event otherwise")
+    return Item("user pool", rule, True, f"PreSignUp → {name}: refused a stranger and a "
+                "wrong tenant, let a partner in")
+
+
+def live_sign_up_probe(lab: Any) -> SignUpProbe:
+    """Try a sign-up the way the backend invites users (AdminCreateUser, no message sent):
+    the pool's PreSignUp trigger runs as it would for any sign-up. A user it lets in is
+    deleted again at once."""
+    idp = lab.client("cognito-idp")
+
+    def probe(email: str, tenant: str) -> str | None:
+        try:
+            idp.admin_create_user(
+                UserPoolId=lab.user_pool_id, Username=email, MessageAction="SUPPRESS",
+                UserAttributes=[{"Name": "email", "Value": email},
+                                {"Name": TENANT_ATTRIBUTE, "Value": tenant}])
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] == "UsernameExistsException":
+                return None             # let in earlier (and not cleaned up): accepted
+            return _error(exc)
+        idp.admin_delete_user(UserPoolId=lab.user_pool_id, Username=email)
+        return None
+
+    return probe
 
 
 # -- app clients -------------------------------------------------------------------------------
@@ -331,7 +387,8 @@ def checklist(lab: Any) -> Checklist:
     pool = idp.describe_user_pool(UserPoolId=pool_id)["UserPool"]
     mfa = idp.get_user_pool_mfa_config(UserPoolId=pool_id)
     groups = idp.list_groups(UserPoolId=pool_id)["Groups"]
-    items = [password_item(pool), mfa_item(mfa), tenant_item(pool), sign_up_item(pool)]
+    items = [password_item(pool), mfa_item(mfa), tenant_item(pool),
+             sign_up_item(pool, live_sign_up_probe(lab))]
     items += client_items(sorted(_clients(idp, pool_id), key=lambda c: c.get("ClientName", "")))
     items.append(roles_item(_identity_roles(lab, groups)))
     return Checklist(items)
@@ -445,7 +502,24 @@ def _name(fn: Callable) -> str:
     return getattr(fn, "__name__", "your function")
 
 
-__all__ = ["CLIENT_RULES", "Checklist", "Item", "changed_settings", "check_configuration",
-           "checklist", "client_items", "identity_role_arns", "kept_item", "mfa_item",
-           "password_item", "role_policies", "roles_item", "sign_up_item", "spa_sign_in",
-           "tenant_item", "wildcard_actions"]
+__all__ = [
+    "CLIENT_RULES",
+    "SIGN_UP_PROBES",
+    "Checklist",
+    "Item",
+    "changed_settings",
+    "check_configuration",
+    "checklist",
+    "client_items",
+    "identity_role_arns",
+    "kept_item",
+    "live_sign_up_probe",
+    "mfa_item",
+    "password_item",
+    "role_policies",
+    "roles_item",
+    "sign_up_item",
+    "spa_sign_in",
+    "tenant_item",
+    "wildcard_actions",
+]

@@ -9,6 +9,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from cognito_lab import b64url, cognito_ids
+
 from . import Verdict, verdict
 
 PER_USER_ROLE = "AuthenticatedRole"        # the template's role for signed-in users
@@ -28,15 +30,12 @@ def sign_in(lab, name: str) -> dict:
 
 def token_claims(token: str) -> dict:
     """A JWT's payload, read without verifying it (the app reading its own token)."""
-    import base64
-
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return b64url.decode_json(token.split(".")[1])
 
 
 def provider_name(lab) -> str:
     """The user pool as identity pools name it: the key of the ``Logins`` map."""
-    return f"cognito-idp.{lab.region}.amazonaws.com/{lab.user_pool_id}"
+    return cognito_ids.provider_name(lab.region, lab.user_pool_id)
 
 
 def browser_client(lab, service: str = "cognito-identity") -> Any:

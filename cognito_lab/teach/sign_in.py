@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 
 from botocore.exceptions import ClientError
+
+from cognito_lab import b64url
 
 from . import Verdict, verdict
 
@@ -15,8 +15,7 @@ REFRESH_MARGIN = 300     # seconds: refresh when the access token has less than 
 
 def token_claims(token: str) -> dict:
     """The payload of a JWT, read without verifying it (your app reading its own token)."""
-    payload = token.split(".")[1]
-    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return b64url.decode_json(token.split(".")[1])
 
 
 def _error(exc: ClientError) -> str:

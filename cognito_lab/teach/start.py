@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from cognito_lab import cognito_ids
+
 from . import Verdict, verdict
 
 
 def check_aws_jwks_url(lab, answer: str | None) -> Verdict:
     """Where would AWS publish this pool's keys? (issuer + /.well-known/jwks.json)"""
-    expected = f"{lab.issuer}/.well-known/jwks.json"
+    expected = cognito_ids.jwks_url(lab.issuer)
     if not answer:
         return verdict(False, "", "Not done yet: set `aws_jwks_url` to a URL string.")
     if answer == lab.jwks_url:

@@ -16,7 +16,6 @@ in them ``cl-claim-value``, ``cl-claim-meaning``, ``cl-claim-time``, ``cl-claim-
 
 from __future__ import annotations
 
-import base64
 import binascii
 import html
 import json
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from cognito_lab import b64url
 from cognito_lab.clock import now_from
 
 # jwt.io's colours: header red, payload purple, signature blue.
@@ -112,7 +112,7 @@ def b64url_decode(segment: str) -> bytes:
     """base64url without padding, as in JWTs (lenient: padding is added back)."""
     if re.fullmatch(r"[A-Za-z0-9_\-]*", segment) is None:
         raise ValueError("not base64url (only A-Z a-z 0-9 - _ are allowed)")
-    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+    return b64url.decode(segment)
 
 
 def _json_part(segment: str, name: str) -> tuple[dict | None, str | None]:

@@ -94,3 +94,51 @@ def check_signed_up_and_confirmed(lab, email: str | None) -> Verdict:
     return verdict(ok, f"{email} signed up, confirmed with the mailed code, email verified.",
                    f"{email} is not a confirmed user with a verified email yet.",
                    details=details)
+
+
+TENANT = "custom:tenant_id"
+FRANKS_TENANT = "globex"
+
+
+def check_tenant_user(lab, username: str | None) -> Verdict:
+    """Exercise 2 of notebook 01: does ``username`` exist, with an email to reach him and
+    ``custom:tenant_id`` = globex? Only an administrator can set it (the web client may not
+    write it, and an immutable attribute is set only as the user is created)."""
+    if not username:
+        return verdict(False, "", "Not done yet: set `frank` to the username (email) of "
+                       "Frank's account.")
+    if any(user.email == username for user in lab.users.values()):
+        return verdict(False, "", f"{username} is a demo user the lab created: give Frank an "
+                       "account of his own.")
+    idp = lab.client("cognito-idp")
+    try:
+        user = idp.admin_get_user(UserPoolId=lab.user_pool_id, Username=username)
+    except idp.exceptions.UserNotFoundException:
+        return verdict(False, "", f"No user {username} in the pool yet.")
+    attributes = _attributes(user)
+    status = user.get("UserStatus")
+    tenant = attributes.get(TENANT)
+    signed_up = any(m.kind == "confirmation" for m in lab.mailbox.messages(to=username))
+    start_again = ("custom:tenant_id is immutable: no one can add or change it now. Delete "
+                   "the user (`idp.admin_delete_user`) and create Frank again.")
+    if tenant is None and signed_up:
+        return verdict(False, "", f"{username} signed himself up, so he has no tenant.",
+                       details=["The web client may not write custom:tenant_id (its "
+                                "WriteAttributes), and an immutable attribute can only be set "
+                                "as the user is created. Who can set it then?", start_again])
+    if tenant is None:
+        return verdict(False, "", f"{username} exists but has no tenant.",
+                       details=[start_again])
+    if tenant != FRANKS_TENANT:
+        return verdict(False, "", f"{username} is in tenant {tenant!r}, not "
+                       f"{FRANKS_TENANT!r}.", details=[start_again])
+    if not attributes.get("email"):
+        return verdict(False, "", f"{username} has no email attribute: Cognito could not send "
+                       "him his temporary password, nor a reset code later.",
+                       details=["Give the email as an attribute when you create him."])
+    how = ("he signs in with the temporary password Cognito mailed him and chooses his own "
+           "(NEW_PASSWORD_REQUIRED, notebook 03)" if status == "FORCE_CHANGE_PASSWORD"
+           else f"status {status}")
+    return verdict(True, f"{username} is in tenant {FRANKS_TENANT}, set by an administrator "
+                   "as the user was created — the only time and the only way it can be set.",
+                   "", details=[how])

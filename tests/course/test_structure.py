@@ -112,12 +112,24 @@ def test_has_at_least_one_exercise_with_a_hint(path):
     exercises = _exercises(nb)
     assert exercises, "no '## Exercise N: title' Markdown cell"
     for index, heading in exercises:
-        assert "<details><summary>Hint</summary>" in nb.cells[index].source, (
-            f"{heading!r} has no <details><summary>Hint</summary> block")
+        assert re.search(r"<details><summary>Hint( \d)?</summary>", nb.cells[index].source), (
+            f"{heading!r} has no <details><summary>Hint</summary> (or Hint 1) block")
+
+
+SHOW_SOLUTION = re.compile(r'^solution = show_solution\("(\d\d_\w+)"\)', re.M)
+
+
+def _html(cell) -> str:
+    """A code cell's stored text/html outputs, joined."""
+    return "".join(str(o.data.get("text/html", "")) for o in cell.get("outputs", [])
+                   if o.output_type in ("execute_result", "display_data"))
 
 
 @notebook
 def test_each_exercise_has_workspace_check_solution_and_the_same_check(path):
+    """Task, workspace, check (❌ on the skeleton), '### Solution', then the solution cell:
+    ``solution = show_solution("NN_x")`` (folded source, run in its own namespace) and the
+    same check on the solution's names (``solution.x``), whose stored output is ✅."""
     nb = _load(path)
     cells = nb.cells
     for index, heading in _exercises(nb):
@@ -131,26 +143,40 @@ def test_each_exercise_has_workspace_check_solution_and_the_same_check(path):
         assert len(between) >= 2, f"{heading!r}: needs a workspace cell and a check cell"
         check = _check_call(between[-1].source)
         assert check, f"{heading!r}: the cell before the solution must end with check_…(…)"
+        assert "solution." not in check, f"{heading!r}: the learner's check uses the solution"
         assert "❌" in _text(between[-1]), (
             f"{heading!r}: the stored check on the untouched skeleton should show ❌")
         run = cells[solution_at + 1]
         assert run.cell_type == "code"
-        assert re.match(rf"%run -i solutions/{_number(path)}_\w+\.py\s*$",
-                        run.source.splitlines()[0]), (
-            f"{heading!r}: the solution cell must start with %run -i solutions/"
-            f"{_number(path)}_….py")
-        assert _check_call(run.source) == check, f"{heading!r}: solution must re-run {check}"
+        shown = SHOW_SOLUTION.search(run.source)
+        assert shown and shown.group(1).startswith(_number(path)), (
+            f"{heading!r}: the solution cell must say "
+            f"solution = show_solution(\"{_number(path)}_…\")")
+        solved = _check_call(run.source)
+        assert solved and "solution." in solved, (
+            f"{heading!r}: the solution cell must end with the check on solution.<name>")
+        assert solved.replace("solution.", "") == check, (
+            f"{heading!r}: solution must re-run {check} on the solution's names")
         assert "✅" in _text(run), f"{heading!r}: the stored solution check should show ✅"
+        assert "<details>" in _html(run), (
+            f"{heading!r}: the stored solution should show its source folded in <details>")
+
+
+@notebook
+def test_no_cell_loads_a_solution_into_the_learners_namespace(path):
+    """``%run -i solutions/…`` would overwrite the learner's answer on Run All."""
+    loading = [i for i, c in enumerate(_load(path).cells, 1) if c.cell_type == "code"
+               and re.search(r"%run\b|exec\(|import solutions", c.source)]
+    assert not loading, f"cells {loading} load a solution into the notebook's namespace"
 
 
 @notebook
 def test_solution_files_exist_and_parse(path):
-    runs = [line.split()[-1] for c in _code(_load(path)) for line in c.source.splitlines()
-            if line.startswith("%run -i solutions/")]
-    assert runs, "no %run -i solutions/... cell"
-    for relative in runs:
-        solution = NOTEBOOKS / relative
-        assert solution.is_file(), f"{relative} does not exist"
+    names = [m.group(1) for c in _code(_load(path)) for m in SHOW_SOLUTION.finditer(c.source)]
+    assert names, "no show_solution(...) cell"
+    for name in names:
+        solution = NOTEBOOKS / "solutions" / f"{name}.py"
+        assert solution.is_file(), f"solutions/{name}.py does not exist"
         ast.parse(solution.read_text(), filename=str(solution))
 
 
@@ -161,6 +187,66 @@ def test_ends_with_key_points(path):
               and c.source.startswith("## Key points")]
     assert points, "no '## Key points' Markdown cell"
     assert 3 <= len(_bullets(points[-1].source, "## Key points")) <= 6, "3–6 key points"
+
+
+@notebook
+def test_ends_with_a_recap_quiz_that_reads_statically(path):
+    """A recap quiz (cognito_lab.teach.quiz) after the last exercise; its stored output shows
+    the questions as HTML with the answers folded in <details>."""
+    nb = _load(path)
+    quizzes = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"
+               and re.search(r"^recap\(\"\d\d\"\)\s*$", c.source, re.M)]
+    assert quizzes, "no recap(\"NN\") quiz cell"
+    last_exercise = max(i for i, _ in _exercises(nb))
+    assert quizzes[-1] > last_exercise, "the recap quiz comes after the exercises"
+    assert f'recap("{_number(path)}")' in nb.cells[quizzes[-1]].source, "the quiz of another lesson"
+    stored = _html(nb.cells[quizzes[-1]])
+    assert "<details><summary>Answer</summary>" in stored, (
+        "the quiz's stored output should show its questions, answers folded")
+    assert 2 <= stored.count("<summary>Answer</summary>") <= 4, "2–4 recap questions"
+
+
+# -- time estimates -----------------------------------------------------------------------
+WORDS_PER_MINUTE = 200          # reading prose
+CODE_LINES_PER_MINUTE = 15      # reading (and running) the lesson's code
+MINUTES_PER_EXERCISE = 5        # the least an exercise takes a first-time learner
+
+
+def _stated_minutes(nb) -> int:
+    return int(re.search(r"Time\W*[^\n]*?(\d+)\s*min", nb.cells[0].source).group(1))
+
+
+def honest_minutes(nb) -> float:
+    """What a first-time learner needs: the prose at 200 words a minute, the code at 15
+    lines a minute, and at least 5 minutes per exercise."""
+    words = sum(len(re.findall(r"[A-Za-z0-9_'’-]+", c.source)) for c in nb.cells
+                if c.cell_type == "markdown")
+    lines = sum(1 for c in nb.cells if c.cell_type == "code"
+                for line in c.source.splitlines() if line.strip())
+    return (words / WORDS_PER_MINUTE + lines / CODE_LINES_PER_MINUTE
+            + MINUTES_PER_EXERCISE * len(_exercises(nb)))
+
+
+@notebook
+def test_time_estimate_is_honest_and_fits_one_sitting(path):
+    nb = _load(path)
+    stated, needed = _stated_minutes(nb), honest_minutes(nb)
+    assert stated >= needed - 2.5, (
+        f"Time says {stated} min; reading and doing it takes about {needed:.0f} min")
+    assert stated <= 35, f"{stated} min: a lesson is one sitting (≤ 35 minutes)"
+
+
+@notebook
+def test_readme_states_the_same_time(path):
+    rows = {}
+    section = (ROOT / "README.md").read_text().split("## The course", 1)[1]
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and re.fullmatch(r"\d\d", cells[0]):
+            rows[cells[0]] = cells[-1]
+    stated = _stated_minutes(_load(path))
+    assert rows.get(_number(path)) == f"{stated} min", (
+        f"README says {rows.get(_number(path))!r}; the notebook says {stated} min")
 
 
 # -- stored outputs -----------------------------------------------------------------------
@@ -281,8 +367,28 @@ def _no_time(nb):
 
 def _solution_without_check(nb):
     for cell in _code(nb):
-        if cell.source.startswith("%run -i"):
-            cell.source = cell.source.splitlines()[0]
+        if "show_solution(" in cell.source:
+            cell.source = cell.source.rsplit("\n", 1)[0]
+
+
+def _solution_checks_the_learners_answer(nb):
+    for cell in _code(nb):
+        if "show_solution(" in cell.source:
+            cell.source = cell.source.replace("solution.", "")
+
+
+def _run_the_solution_in_the_notebook(nb):
+    for cell in _code(nb):
+        if "show_solution(" in cell.source:
+            cell.source = "%run -i solutions/00_start_here.py\n" + cell.source
+
+
+def _no_quiz(nb):
+    nb.cells = [c for c in nb.cells if "recap(" not in c.source]
+
+
+def _claims_less_time(nb):
+    nb.cells[0].source = re.sub(r"about \d+ minutes", "about 1 minutes", nb.cells[0].source)
 
 
 @pytest.mark.parametrize(("change", "rule"), [
@@ -294,6 +400,11 @@ def _solution_without_check(nb):
     (_wrong_title_number, test_opens_with_a_numbered_title),
     (_no_time, test_opening_cell_says_what_you_learn_do_need_and_how_long),
     (_solution_without_check, test_each_exercise_has_workspace_check_solution_and_the_same_check),
+    (_solution_checks_the_learners_answer,
+     test_each_exercise_has_workspace_check_solution_and_the_same_check),
+    (_run_the_solution_in_the_notebook, test_no_cell_loads_a_solution_into_the_learners_namespace),
+    (_no_quiz, test_ends_with_a_recap_quiz_that_reads_statically),
+    (_claims_less_time, test_time_estimate_is_honest_and_fits_one_sitting),
 ], ids=lambda v: getattr(v, "__name__", "").lstrip("_"))
 def test_a_rule_fails_on_a_notebook_that_breaks_it(tmp_path, change, rule):
     check = getattr(rule, "__wrapped__", rule)

@@ -35,8 +35,22 @@ def harden_web_client():
     return runpy.run_path(str(SOLUTION))["harden_web_client"]
 
 
+TENANT_OF_DOMAIN = {"acme.example": "acme", "globex.example": "globex"}
+
+
+def pre_sign_up(event, context):
+    """Notebook 09's trigger: partners' domains only, each into its own tenant."""
+    attributes = event["request"]["userAttributes"]
+    domain = attributes["email"].rsplit("@", 1)[-1].lower()
+    if domain not in TENANT_OF_DOMAIN:
+        raise Exception("Email domain not allowed")
+    if attributes.get("custom:tenant_id") != TENANT_OF_DOMAIN[domain]:
+        raise Exception(f"{domain} users belong to tenant {TENANT_OF_DOMAIN[domain]}")
+    return event
+
+
 def screen_sign_ups(lab) -> None:
-    lab.triggers.attach("PreSignUp", lambda event, context: event)
+    lab.triggers.attach("PreSignUp", pre_sign_up)
 
 
 def update_keeping_the_rest(idp, user_pool_id: str, client_id: str, **changes) -> None:
@@ -76,7 +90,41 @@ def test_a_screened_sign_up_passes_everything_and_says_so(fresh_lab, capsys):
     assert check_configuration(fresh_lab)
     out = capsys.readouterr().out
     assert out.startswith("✅ Your configuration passes the checklist: 12 of 12.")
-    assert "❌" not in out and "PreSignUp → cognito-lab-PreSignUp" in out
+    assert "❌" not in out and "PreSignUp → cognito-lab-PreSignUp: refused a stranger" in out
+
+
+def _domain_only(event, context):
+    if not event["request"]["userAttributes"]["email"].endswith(".example"):
+        raise Exception("Email domain not allowed")
+    return event
+
+
+def _refuse_everyone(event, context):
+    raise Exception("sign-up is closed")
+
+
+@pytest.mark.parametrize(("trigger", "feedback"), [
+    (lambda event, context: event,
+     "stranger@anywhere.test into acme (a stranger's domain) was let in"),
+    (_domain_only, "spy@globex.example into acme (a partner's domain claiming another "
+                   "tenant) was let in"),
+    (_refuse_everyone, "new.hire@acme.example (a partner's domain, its own tenant) was "
+                       "refused: UserLambdaValidationException"),
+], ids=["no-op", "domain-only", "refuses-everyone"])
+def test_a_trigger_that_does_not_screen_fails_the_sign_up_item(fresh_lab, trigger, feedback):
+    """Attaching a PreSignUp trigger is not screening: the checklist tries it."""
+    fresh_lab.triggers.attach("PreSignUp", trigger)
+    [item] = [i for i in checklist(fresh_lab) if i.rule == "sign-up screened, or off"]
+    assert not item.ok and feedback in item.found
+    assert "raise for domains not in the allowed list" in item.found
+
+
+def test_probing_the_trigger_leaves_no_user_behind(fresh_lab):
+    screen_sign_ups(fresh_lab)
+    idp = fresh_lab.client("cognito-idp")
+    before = len(idp.list_users(UserPoolId=fresh_lab.user_pool_id)["Users"])
+    checklist(fresh_lab)
+    assert len(idp.list_users(UserPoolId=fresh_lab.user_pool_id)["Users"]) == before
 
 
 def test_the_teammates_changes_fail_exactly_the_rules_they_break(fresh_lab, capsys):
@@ -266,8 +314,12 @@ def test_tenant_attribute_must_exist_and_be_immutable():
 def test_sign_up_screened_by_a_trigger_or_closed():
     assert not sign_up_item({"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": False}}).ok
     assert sign_up_item({"AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True}}).ok
-    assert sign_up_item({"LambdaConfig": {
-        "PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:screen"}}).ok
+    pool = {"LambdaConfig": {"PreSignUp": "arn:aws:lambda:us-east-1:123456789012:function:s"}}
+    screened = {("new.hire@acme.example", "acme")}
+    assert sign_up_item(pool, lambda email, tenant: None if (email, tenant) in screened
+                        else "refused").ok
+    assert not sign_up_item(pool, lambda email, tenant: None).ok      # lets everyone in
+    assert not sign_up_item(pool).ok                                  # attached, never tried
 
 
 @pytest.mark.parametrize(("statement", "wild"), [

@@ -21,7 +21,7 @@ from cognito_lab.teach.sign_in import (
     check_refresh_before_expiry,
     token_claims,
 )
-from cognito_lab.teach.user_pools import SCENARIOS, check_which_pool
+from cognito_lab.teach.user_pools import SCENARIOS, check_tenant_user, check_which_pool
 
 # -- 01: which pool? --------------------------------------------------------------------
 
@@ -147,6 +147,7 @@ GOOD_SPA = {
     "AllowedOAuthScopes": ["openid", "email", "profile"],
     "CallbackURLs": ["https://app.example.com/callback", "http://localhost:3000/callback"],
     "LogoutURLs": ["https://app.example.com/"],
+    "WriteAttributes": ["name"],
     "AccessTokenValidity": 60, "IdTokenValidity": 60, "RefreshTokenValidity": 30,
     "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "minutes",
                            "RefreshToken": "days"},
@@ -178,8 +179,34 @@ def test_spa_client_good_configuration_passes(lab, capsys):
 
 @pytest.mark.parametrize("flaw", sorted(BAD_SPAS))
 def test_spa_client_each_flaw_fails(lab, flaw):
-    client_id = _client(lab, f"spa-{flaw}", **{**GOOD_SPA, **BAD_SPAS[flaw]})
+    name = "spa-" + "".join(ch for ch in flaw if ch.isalnum() or ch in " -")
+    client_id = _client(lab, name, **{**GOOD_SPA, **BAD_SPAS[flaw]})
     assert not check_spa_client(lab, client_id)
+
+
+@pytest.mark.parametrize(("change", "feedback"), [
+    ({"WriteAttributes": None}, "a user signing up through it could choose their own "
+                                "custom:tenant_id"),
+    ({"WriteAttributes": ["name", "custom:tenant_id"]}, "users could choose their own tenant"),
+    ({"CallbackURLs": ["https://app.example.com/", "http://localhost:3000/callback"]},
+     "the SPA's callback https://app.example.com/callback is not registered"),
+    ({"AllowedOAuthScopes": ["openid", "email"]}, "AllowedOAuthScopes lacks profile"),
+    ({"CallbackURLs": ["https://app.example.com/callback", "myapp://callback"]},
+     "callback URLs ['myapp://callback'] are neither https nor http://localhost"),
+], ids=["no-write-list", "tenant-writable", "wrong-callback", "no-profile", "kept-myapp"])
+def test_spa_client_names_what_the_spa_needs(lab, capsys, change, feedback):
+    """Exercise 2's decisions: each plausible wrong answer gets its own feedback."""
+    settings = {**GOOD_SPA, **change}
+    settings = {k: v for k, v in settings.items() if v is not None}
+    assert not check_spa_client(lab, _client(lab, "spa-decision", **settings))
+    assert feedback in capsys.readouterr().out
+
+
+def test_spa_client_fixing_everything_allowed_in_place_fails(lab, capsys):
+    """The copy-the-fixes answer: update the old client. Its secret can't be removed."""
+    client_id = _client(lab, "everything-allowed", **{**GOOD_SPA, "GenerateSecret": True})
+    assert not check_spa_client(lab, client_id)
+    assert "it has a client secret" in capsys.readouterr().out
 
 
 def test_spa_client_not_done_or_unknown_fails(lab):
@@ -302,3 +329,53 @@ def test_refresh_never_or_skeleton_fails(fresh_lab, capsys):
 
     assert not check_refresh_before_expiry(fresh_lab, skeleton)
     assert "Not done yet" in capsys.readouterr().out
+
+
+# -- 01, exercise 2: Frank's account in the globex tenant -------------------------------------
+def _create(lab, email, tenant=None, with_email=True):
+    idp = lab.client("cognito-idp")
+    attributes = [{"Name": "email", "Value": email}] if with_email else []
+    if tenant:
+        attributes.append({"Name": "custom:tenant_id", "Value": tenant})
+    idp.admin_create_user(UserPoolId=lab.user_pool_id, Username=email,
+                          MessageAction="SUPPRESS", UserAttributes=attributes)
+
+
+def test_tenant_user_created_by_an_administrator_passes(lab, capsys):
+    _create(lab, "frank1@globex.example", "globex")
+    assert check_tenant_user(lab, "frank1@globex.example")
+    out = capsys.readouterr().out
+    assert out.startswith("✅ frank1@globex.example is in tenant globex")
+
+
+def test_tenant_user_who_signed_himself_up_fails(lab, capsys):
+    """The copy of the sign-up cells above: no tenant, and now there never will be."""
+    idp = lab.client("cognito-idp")
+    web = lab.app_clients["web"]
+    idp.sign_up(ClientId=web.client_id, Username="frank2@globex.example",
+                Password="Tangerine-Kite-2024",
+                UserAttributes=[{"Name": "email", "Value": "frank2@globex.example"}])
+    assert not check_tenant_user(lab, "frank2@globex.example")
+    out = capsys.readouterr().out
+    assert "signed himself up, so he has no tenant" in out
+    assert "Delete the user" in out
+
+
+@pytest.mark.parametrize(("email", "tenant", "with_email", "feedback"), [
+    ("frank3@globex.example", None, True, "exists but has no tenant"),
+    ("frank4@globex.example", "acme", True, "is in tenant 'acme', not 'globex'"),
+    ("frank5@globex.example", "Globex", True, "is in tenant 'Globex', not 'globex'"),
+], ids=["no-tenant", "wrong-tenant", "wrong-case"])
+def test_tenant_user_wrong_answers(lab, capsys, email, tenant, with_email, feedback):
+    _create(lab, email, tenant, with_email)
+    assert not check_tenant_user(lab, email)
+    assert feedback in capsys.readouterr().out
+
+
+def test_tenant_user_not_done_demo_or_missing(lab, capsys):
+    assert not check_tenant_user(lab, None)
+    assert "Not done yet" in capsys.readouterr().out
+    assert not check_tenant_user(lab, lab.users["alice"].email)
+    assert "demo user" in capsys.readouterr().out
+    assert not check_tenant_user(lab, "nobody@globex.example")
+    assert "No user nobody@globex.example" in capsys.readouterr().out
