@@ -99,5 +99,26 @@ test-latest:
 	$(LATEST)/bin/ruff check cognito_lab tests
 	$(LATEST)/bin/python $(PYTEST_EVERYTHING)
 
+## make site: the course website (Jupyter Book 2) in _build/html: every notebook with its
+## stored outputs (nothing is executed) and the docs. Offline: the theme is site/theme/
+## (no download); Mermaid and KaTeX come from npm via site/package-lock.json.
+.PHONY: site readme-images wheel
+SITE_NODE := site/node_modules/.package-lock.json
+$(SITE_NODE): site/package-lock.json
+	cd site && npm ci --no-audit --no-fund --ignore-scripts
+site: install-test $(SITE_NODE)
+	$(BIN)/jupyter-book build --html --ci
+	@echo "the course website is in _build/html (open _build/html/index.html)"
+
+## make readme-images: the front page's pictures in docs/images/ (notebook 07's stored chart,
+## and the PKCE stepper screenshot the browser tests save in test-artifacts/screenshots/)
+readme-images:
+	$(PYTHON) tools/readme_images.py
+
+## make wheel: the sdist and the wheel in dist/ (the notebooks ride along as package data)
+wheel: install-test
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) $(TOOLS) $(LATEST) build *.egg-info .pytest_cache test-artifacts
+	rm -rf $(VENV) $(TOOLS) $(LATEST) build dist _build *.egg-info .pytest_cache test-artifacts

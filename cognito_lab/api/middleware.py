@@ -38,26 +38,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cognito_lab.api.errors import (
-    JwkInvalidError,
-    JwksUnavailableError,
-    JwtCustomCheckError,
-    JwtExpiredError,
-    JwtInvalidAudienceError,
-    JwtInvalidClaimError,
-    JwtInvalidClientIdError,
-    JwtInvalidGroupError,
-    JwtInvalidHeaderError,
-    JwtInvalidIssuedAtError,
-    JwtInvalidIssuerError,
-    JwtInvalidScopeError,
-    JwtInvalidSignatureError,
-    JwtInvalidTokenUseError,
-    JwtNotBeforeError,
-    JwtParseError,
-    JwtVerificationError,
-    KidNotFoundError,
-)
+from cognito_lab import cognito_ids
+from cognito_lab.api.errors import JwtInvalidScopeError, JwtVerificationError
 from cognito_lab.api.jwt_parse import decode_unverified
 
 logger = logging.getLogger(__name__)
@@ -71,7 +53,6 @@ AUTH_KEY = "cognito.auth"
 _B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
 # RFC 6750 §3: error_description and scope values use %x20-21 / %x23-5B / %x5D-7E only.
 _NOT_QUOTABLE = re.compile(r'[^\x20-\x21\x23-\x5b\x5d-\x7e]')
-_POOL_ID = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d)_[0-9A-Za-z]+")
 
 
 # --- route requirements ------------------------------------------------------------------
@@ -216,44 +197,18 @@ def bearer_token(environ: dict) -> str:
     return token
 
 
-# Generic, stable descriptions per failed check: a client learns what to fix, an attacker
-# learns nothing about the configuration (the verifier's full message goes to the log).
-_DESCRIPTIONS: tuple[tuple[type[JwtVerificationError], str], ...] = (
-    (JwtParseError, "The access token is malformed"),
-    (JwtInvalidHeaderError, "The token header is not acceptable (alg, kid)"),
-    (KidNotFoundError, "The token was signed by a key this user pool does not have"),
-    (JwkInvalidError, "The token's signing key cannot verify RS256 signatures"),
-    (JwtInvalidSignatureError, "The token signature is invalid"),
-    (JwtInvalidIssuerError, "The token was issued by another user pool"),
-    (JwtInvalidTokenUseError, "Wrong kind of token: this API needs an access token"),
-    (JwtInvalidClientIdError, "The token was issued to another app client"),
-    (JwtInvalidAudienceError, "The token was issued to another app client"),
-    (JwtExpiredError, "The token expired"),
-    (JwtNotBeforeError, "The token is not valid yet"),
-    (JwtInvalidIssuedAtError, "The token was issued in the future"),
-    (JwtInvalidScopeError, "The token lacks a required scope"),
-    (JwtInvalidGroupError, "The user is not in a required group"),
-    (JwtCustomCheckError, "The token does not meet this API's policy"),
-    (JwtInvalidClaimError, "The token has an invalid claim"),
-)
-
-
 def refusal_for(exc: JwtVerificationError) -> Refusal:
-    """The HTTP answer to a verifier error (401, 403 or 503)."""
-    if isinstance(exc, JwksUnavailableError):
-        return Refusal(503, "The user pool's signing keys are unavailable; try again",
-                       retry_after=10, detail=str(exc))
-    description = "The token is invalid"
-    for kind, text in _DESCRIPTIONS:
-        if isinstance(exc, kind):
-            description = text
-            break
-    if exc.http_status == 403:
-        scope = None
-        if isinstance(exc, JwtInvalidScopeError) and isinstance(exc.expected, list):
-            scope = frozenset(exc.expected)
-        return Refusal(403, description, "insufficient_scope", scope=scope, detail=str(exc))
-    return Refusal(401, description, "invalid_token", detail=str(exc))
+    """The HTTP answer to a verifier error (401, 403 or 503).
+
+    What the caller is told comes from the error's class: its ``public_message`` (generic
+    and stable per failed check; the verifier's full message goes to the log),
+    ``www_authenticate_error`` and ``retry_after``."""
+    scope = None
+    if (exc.http_status == 403 and isinstance(exc, JwtInvalidScopeError)
+            and isinstance(exc.expected, list)):
+        scope = frozenset(exc.expected)
+    return Refusal(exc.http_status, exc.public_message, exc.www_authenticate_error,
+                   scope=scope, retry_after=exc.retry_after, detail=str(exc))
 
 
 def check_requirement(rule: Require, claims: Mapping[str, Any]) -> None:
@@ -363,11 +318,11 @@ class GetUserAuth(BearerAuth):
         self.idp_client = idp_client
         self.issuer = None
         if user_pool_id is not None:
-            match = _POOL_ID.fullmatch(user_pool_id)
-            if match is None:
+            region = cognito_ids.user_pool_region(user_pool_id)
+            if region is None:
                 raise ValueError(f"user_pool_id must look like 'us-east-1_AbC123', got "
                                  f"{user_pool_id!r}")
-            self.issuer = f"https://cognito-idp.{match.group(1)}.amazonaws.com/{user_pool_id}"
+            self.issuer = cognito_ids.issuer(region, user_pool_id)
         self.client_ids = (None if client_id is None else
                            frozenset([client_id] if isinstance(client_id, str) else client_id))
         self._client_error = ClientError

@@ -5,6 +5,7 @@
 - ``bench``   local JWT verification vs GetUser (``cognito_lab.bench``)
 - ``doctor``  what is installed, what is missing, how to fix it
 - ``reset``   put the course back in its clean state for the next group
+- ``course``  copy the course's notebooks into a folder of the learner's (no checkout needed)
 
 One module per command; this one only parses arguments and dispatches.
 """
@@ -84,6 +85,18 @@ def parser() -> argparse.ArgumentParser:
     reset.add_argument("--notebooks", metavar="DIR",
                        help="the notebooks folder (default: ./notebooks, else the course's)")
     reset.add_argument("--yes", action="store_true", help="do it (default: a dry run)")
+
+    course = commands.add_parser(
+        "course", help="copy the course's notebooks into a folder, then open them",
+        description="Copy the notebooks (and their solutions) this installation carries into "
+                    "DIR, and say how to open them. Running it again updates the files you "
+                    "have not changed; a file you changed is kept, and when the course has a "
+                    "newer version it is written beside yours as NAME.new.ipynb. --force "
+                    "replaces your changed files with the course's.")
+    course.add_argument("directory", nargs="?", metavar="DIR",
+                        help="where to put the course (default: ./cognito-course)")
+    course.add_argument("--force", action="store_true",
+                        help="replace files you changed with the course's version")
     return main
 
 
@@ -110,6 +123,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "reset":
             from . import reset
             return reset.run(notebooks=args.notebooks, yes=args.yes)
+        if args.command == "course":
+            from . import course
+            return course.run(args.directory, force=args.force)
     except UsageError as error:
         print(f"cognito-lab {args.command}: error: {error}", file=sys.stderr)
         return 2

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -14,6 +13,8 @@ import threading
 from typing import Any
 from urllib.parse import urlencode
 
+from cognito_lab import b64url
+
 from .errors import UsageError
 
 
@@ -24,7 +25,7 @@ def pkce_pair() -> tuple[str, str]:
     except ImportError:
         verifier = secrets.token_urlsafe(48)           # 64 characters of [A-Za-z0-9_-]
         digest = hashlib.sha256(verifier.encode("ascii")).digest()
-        return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+        return verifier, b64url.encode(digest)
     verifier = pkce.new_verifier()
     return verifier, pkce.s256_challenge(verifier)
 

@@ -16,19 +16,12 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
+from .errors import SignInError
 from .http_exchange import HttpExchange
 
 __all__ = ["Browser", "BrowserSignIn", "Callback", "SignInError", "parse_callback"]
 
 DEFAULT_TIMEOUT = 10.0
-
-
-class SignInError(Exception):
-    """The sign-in page did not let the user in (its message is in ``str(error)``)."""
-
-    def __init__(self, message: str, steps: list[HttpExchange]) -> None:
-        super().__init__(message)
-        self.steps = steps
 
 
 @dataclass(frozen=True)

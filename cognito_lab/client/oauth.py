@@ -33,7 +33,14 @@ import requests
 from cognito_lab.clock import now_from
 
 from . import pkce
-from .browser import Browser, BrowserSignIn, Callback, SignInError, parse_callback
+from .browser import Browser, BrowserSignIn, Callback, parse_callback
+from .errors import (
+    AuthorizationDeniedError,
+    CallbackError,
+    OAuthError,
+    SignInError,
+    StateMismatchError,
+)
 from .http_exchange import LAB_REASON_HEADER, HttpExchange, masked
 
 __all__ = [
@@ -51,33 +58,7 @@ def new_state() -> str:
     return secrets.token_urlsafe(16)
 
 
-# -- results and errors -------------------------------------------------------------------
-class OAuthError(Exception):
-    """Cognito refused an OAuth request (``error`` is RFC 6749's code)."""
-
-    def __init__(self, error: str, exchange: HttpExchange, description: str | None = None):
-        self.error = error
-        self.exchange = exchange
-        self.description = description
-        detail = description or exchange.lab_reason
-        super().__init__(f"{error} (HTTP {exchange.status})" + (f": {detail}" if detail else ""))
-
-
-class CallbackError(Exception):
-    """The redirect back to your app is not one to accept."""
-
-
-class StateMismatchError(CallbackError):
-    """The callback's ``state`` is not the one you sent: a forged or replayed callback."""
-
-
-class AuthorizationDeniedError(CallbackError):
-    """The callback carries ``error=...`` instead of a code."""
-
-    def __init__(self, error: str, state: str | None) -> None:
-        super().__init__(f"the authorization server answered error={error}")
-        self.error = error
-        self.state = state
+# -- results and errors (the errors live in errors.py, with their base ClientError) ----------
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,14 @@ Cognito supports the ``S256`` method only (AWS, "Authorize endpoint").
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import secrets
 import string
+
+from cognito_lab import b64url
+
+from .errors import PkceError
 
 __all__ = ["UNRESERVED", "PkceError", "new_verifier", "s256_challenge", "validate_verifier"]
 
@@ -23,10 +26,6 @@ __all__ = ["UNRESERVED", "PkceError", "new_verifier", "s256_challenge", "validat
 UNRESERVED = string.ascii_letters + string.digits + "-._~"
 MIN_LENGTH, MAX_LENGTH = 43, 128
 _VERIFIER = re.compile(r"[A-Za-z0-9\-._~]*")
-
-
-class PkceError(ValueError):
-    """A code verifier that RFC 7636 does not allow."""
 
 
 def validate_verifier(verifier: str) -> str:
@@ -58,4 +57,4 @@ def s256_challenge(verifier: str) -> str:
     'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
     """
     digest = hashlib.sha256(validate_verifier(verifier).encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return b64url.encode(digest)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+from .. import cognito_ids
 from ..clock import Clock
 from .hosted_ui.state import HostedUiState
 from .hosted_ui.urls import ROUTES as HOSTED_UI_ROUTES
@@ -33,7 +34,7 @@ from .user_pools.operations import OPERATIONS as USER_POOLS_OPERATIONS
 from .user_pools.operations import SERVICE as USER_POOLS_SERVICE
 from .user_pools.passwords import PasswordVault
 from .user_pools.sessions import SessionStore
-from .user_pools.tokens import TokenService, issuer_url
+from .user_pools.tokens import TokenService
 from .user_pools.totp import TotpRegistry
 from .user_pools.triggers import Triggers
 from .user_pools.urls import ROUTES as ISSUER_ROUTES
@@ -59,14 +60,14 @@ class Emulator:
         self.mailbox = Mailbox(clock)
         self.passwords = PasswordVault(clock)      # salts + SRP verifiers, never passwords
         self.codes = CodeBook(clock)               # confirmation, reset, verification codes
-        self.totp = TotpRegistry()                 # software-token MFA secrets
+        self.totp = TotpRegistry(clock)                 # software-token MFA secrets
         self.challenges = ChallengeStore(clock)    # sign-ins waiting for a challenge answer
         self.triggers = Triggers(self)             # Lambda triggers played by Python functions
         self.tokens.pre_token_generation = self.triggers.pre_token_generation
         # the hosted UI's and identity pools' state of this lab
-        self.hosted_ui = HostedUiState()
+        self.hosted_ui = HostedUiState(clock)
         self.identity = IdentityState(
-            QueryGateway(gate, account_id, region, access_key), region)
+            QueryGateway(gate, account_id, region, access_key), region, clock)
         self.iam = IamEnforcement(gate=gate, account_id=account_id, region=region,
                                   root_key=access_key, clock=clock, identities=self.identity)
         # what this lab answers itself; everything else goes to moto
@@ -96,18 +97,18 @@ class Emulator:
         return handler(Call(self, service, operation, params, internal=True))
 
     def issuer(self, pool_id: str) -> str:
-        return issuer_url(self.region, pool_id)
+        return cognito_ids.issuer(self.region, pool_id)
 
     def pool_of_client(self, client_id: str) -> str:
         """The pool that owns an app client (cached: client ids never move)."""
-        from .errors import resource_not_found
+        from .errors import ResourceNotFoundException
 
         with self._lock:
             if client_id in self._client_pools:
                 return self._client_pools[client_id]
         pool_id = self.directory.pool_of_client(client_id)
         if pool_id is None:
-            raise resource_not_found(f"User pool client {client_id} does not exist.")
+            raise ResourceNotFoundException(f"User pool client {client_id} does not exist.")
         with self._lock:
             self._client_pools[client_id] = pool_id
         return pool_id

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from .errors import CognitoError
+from .errors import CognitoError, InternalErrorException
 from .moto_gateway import SERVICE_OF_PREFIX
 from .operations import Call
 from .validation import read_request
@@ -77,6 +77,6 @@ class Dispatcher:
             return aws_json_response(error.body(), error.status)
         except Exception as exc:  # a bug in the lab: say so in AWS's shape, log the trace
             log.exception("emulator error in %s:%s", service, operation)
-            body = {"__type": "InternalErrorException",
-                    "message": f"cognito-lab emulator failed on {operation}: {exc!r}"}
-            return aws_json_response(body, 500)
+            error = InternalErrorException(
+                f"cognito-lab emulator failed on {operation}: {exc!r}")
+            return aws_json_response(error.body(), error.status)

@@ -83,7 +83,7 @@ class MotoGateway:
         if response.status_code >= 400:
             code = str(body.get("__type", "InternalErrorException")).split("#")[-1]
             message = body.get("message") or body.get("Message") or response.status
-            raise CognitoError(code, str(message), response.status_code)
+            raise CognitoError.from_code(code, str(message), response.status_code)
         return body
 
     def idp(self, operation: str, **params: Any) -> dict:

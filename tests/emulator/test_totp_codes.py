@@ -39,22 +39,36 @@ def test_malformed_codes_never_match(code):
     assert totp.matching_step(totp.new_secret(), code, 1_800_000_000.0) is None
 
 
+class FixedClock:
+    """A clock that stands still until moved (the lab's Clock follows real time)."""
+
+    def __init__(self, now: float) -> None:
+        self._now = now
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now += seconds
+
+
 def test_registry_refuses_replay_but_not_the_setup_code():
-    registry = totp.TotpRegistry()
+    clock = FixedClock(1_800_000_000.0)
+    registry = totp.TotpRegistry(clock)  # type: ignore[arg-type]
     secret = registry.associate("pool", "user")
-    now = 1_800_000_000.0
-    code = pyotp.TOTP(secret).at(now)
-    assert registry.verify_pending("pool", "user", code, now)
-    assert registry.check("pool", "user", code, now)          # the setup code, once
-    assert not registry.check("pool", "user", code, now)      # not twice
+    code = pyotp.TOTP(secret).at(clock.now())
+    assert registry.verify_pending("pool", "user", code)
+    assert registry.check("pool", "user", code)          # the setup code, once
+    assert not registry.check("pool", "user", code)      # not twice
 
 
 def test_a_new_secret_replaces_the_old_only_once_verified():
-    registry = totp.TotpRegistry()
+    clock = FixedClock(1_800_000_000.0)
+    registry = totp.TotpRegistry(clock)  # type: ignore[arg-type]
     first = registry.associate("pool", "user")
-    now = 1_800_000_000.0
-    assert registry.verify_pending("pool", "user", pyotp.TOTP(first).at(now), now)
+    assert registry.verify_pending("pool", "user", pyotp.TOTP(first).at(clock.now()))
     second = registry.associate("pool", "user")
     assert registry.token("pool", "user").secret == first
-    assert registry.verify_pending("pool", "user", pyotp.TOTP(second).at(now + 60), now + 60)
+    clock.advance(60)
+    assert registry.verify_pending("pool", "user", pyotp.TOTP(second).at(clock.now()))
     assert registry.token("pool", "user").secret == second

@@ -24,10 +24,18 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
+from ..user_pools.directory import ClientSettings
 from . import rfc7636, scopes
-from .app_clients import OAuthApp, find_app
+from .app_clients import find_app
 from .browser_sessions import COOKIE_NAME, BrowserSession
-from .errors import ErrorPage, RedirectError, redirect, with_fragment, with_query
+from .errors import (
+    ErrorPage,
+    OAuthErrorCode,
+    RedirectError,
+    redirect,
+    with_fragment,
+    with_query,
+)
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -43,7 +51,7 @@ RESPONSE_TYPES = {"code": "code", "token": "implicit"}
 class AuthorizationRequest:
     """A checked request: every field here has passed Cognito's rules."""
 
-    app: OAuthApp
+    app: ClientSettings
     response_type: str
     redirect_uri: str
     scopes: tuple[str, ...]
@@ -71,7 +79,7 @@ def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
     # From here on the redirect URI is trusted: errors go back to it.
     state = args.get("state")
 
-    def fail(error: str, reason: str) -> RedirectError:
+    def fail(error: OAuthErrorCode, reason: str) -> RedirectError:
         return RedirectError(error, reason, redirect_uri, state)
 
     for name in SINGLE_VALUED:
@@ -107,7 +115,7 @@ def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
 
 
 def _pkce(args: MultiDict,
-          fail: Callable[[str, str], RedirectError]) -> tuple[str | None, str | None]:
+          fail: Callable[[OAuthErrorCode, str], RedirectError]) -> tuple[str | None, str | None]:
     """RFC 7636 §4.3 with Cognito's rules: S256 only; challenge and method go together."""
     challenge = args.get("code_challenge")
     method = args.get("code_challenge_method")
@@ -130,11 +138,10 @@ def _pkce(args: MultiDict,
 def complete(emulator: Emulator, request: AuthorizationRequest,
              session: BrowserSession) -> Response:
     """The signed-in user's answer: a code (authorization code grant) or tokens (implicit)."""
-    now = emulator.clock.now()
     base = {"state": request.state} if request.state is not None else {}
     if request.response_type == "code":
         code = emulator.hosted_ui.codes.issue(
-            now=now, pool_id=request.app.pool_id, client_id=request.app.client_id,
+            pool_id=request.app.pool_id, client_id=request.app.client_id,
             redirect_uri=request.redirect_uri, scopes=request.scopes,
             username=session.username, auth_time=session.auth_time,
             code_challenge=request.code_challenge,
@@ -142,7 +149,7 @@ def complete(emulator: Emulator, request: AuthorizationRequest,
         return redirect(with_query(request.redirect_uri, {"code": code.code, **base}))
     # The implicit grant: tokens in the fragment, never a refresh token.
     user = emulator.directory.user(request.app.pool_id, session.username)
-    client = request.app.settings
+    client = request.app
     tokens = emulator.tokens.start_session(
         pool_id=request.app.pool_id, client=client, user=user, scopes=list(request.scopes),
         nonce=request.nonce, with_refresh=False,
@@ -155,11 +162,11 @@ def complete(emulator: Emulator, request: AuthorizationRequest,
     return redirect(with_fragment(request.redirect_uri, fragment))
 
 
-def live_session(emulator: Emulator, request: Request, app: OAuthApp) -> BrowserSession | None:
+def live_session(emulator: Emulator, request: Request,
+                 app: ClientSettings) -> BrowserSession | None:
     """The browser's ``cognito`` session for this pool, if it is live and its user enabled."""
     state = emulator.hosted_ui
-    session = state.browser_sessions.find(request.cookies.get(COOKIE_NAME), app.pool_id,
-                                          emulator.clock.now())
+    session = state.browser_sessions.find(request.cookies.get(COOKIE_NAME), app.pool_id)
     if session is None:
         return None
     try:
@@ -185,6 +192,6 @@ def authorize(emulator: Emulator, request: Request) -> Response:
         return refused.response()
     session = live_session(emulator, request, checked.app)
     if session is not None:
-        emulator.hosted_ui.browser_sessions.extend(session, emulator.clock.now())
+        emulator.hosted_ui.browser_sessions.extend(session)
         return complete(emulator, checked, session)
     return redirect(login_location(checked.query))

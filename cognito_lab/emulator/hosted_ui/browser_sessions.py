@@ -13,6 +13,8 @@ import secrets
 import threading
 from dataclasses import dataclass
 
+from ...clock import Clock
+
 COOKIE_NAME = "cognito"
 SESSION_SECONDS = 3600
 
@@ -27,11 +29,13 @@ class BrowserSession:
 
 
 class BrowserSessionStore:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._sessions: dict[str, BrowserSession] = {}
 
-    def start(self, *, pool_id: str, username: str, now: float) -> BrowserSession:
+    def start(self, *, pool_id: str, username: str) -> BrowserSession:
+        now = self.clock.now()
         session = BrowserSession(session_id=secrets.token_urlsafe(32), pool_id=pool_id,
                                  username=username, auth_time=int(now),
                                  expires_at=now + SESSION_SECONDS)
@@ -39,7 +43,7 @@ class BrowserSessionStore:
             self._sessions[session.session_id] = session
         return session
 
-    def find(self, session_id: str | None, pool_id: str, now: float) -> BrowserSession | None:
+    def find(self, session_id: str | None, pool_id: str) -> BrowserSession | None:
         """The live session named by the cookie, if it belongs to this pool."""
         if not session_id:
             return None
@@ -47,15 +51,15 @@ class BrowserSessionStore:
             session = self._sessions.get(session_id)
             if session is None or session.pool_id != pool_id:
                 return None
-            if session.expires_at <= now:
+            if session.expires_at <= self.clock.now():
                 del self._sessions[session_id]
                 return None
             return session
 
-    def extend(self, session: BrowserSession, now: float) -> None:
+    def extend(self, session: BrowserSession) -> None:
         """Reusing the session resets its validity to one hour."""
         with self._lock:
-            session.expires_at = now + SESSION_SECONDS
+            session.expires_at = self.clock.now() + SESSION_SECONDS
 
     def end(self, session_id: str | None) -> None:
         with self._lock:

@@ -23,14 +23,15 @@ from urllib.parse import unquote_plus
 
 from werkzeug.wrappers import Request
 
-from .app_clients import OAuthApp, find_app
+from ..user_pools.directory import ClientSettings
+from .app_clients import find_app
 from .errors import OAuthError
 
 if TYPE_CHECKING:
     from .. import Emulator
 
 
-def authenticate(emulator: Emulator, request: Request, *, status: int = 400) -> OAuthApp:
+def authenticate(emulator: Emulator, request: Request, *, status: int = 400) -> ClientSettings:
     """The authenticated app client, or OAuthError invalid_client / invalid_request.
 
     ``status`` is the HTTP status of invalid_client: Cognito's token endpoint answers 400,

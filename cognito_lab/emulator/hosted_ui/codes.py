@@ -12,6 +12,8 @@ import threading
 import uuid
 from dataclasses import dataclass
 
+from ...clock import Clock
+
 CODE_LIFETIME_SECONDS = 300
 
 
@@ -33,13 +35,14 @@ class AuthorizationCode:
 class CodeStore:
     """Codes issued and not yet presented."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._codes: dict[str, AuthorizationCode] = {}
 
-    def issue(self, *, now: float, **fields: object) -> AuthorizationCode:
+    def issue(self, **fields: object) -> AuthorizationCode:
         code = AuthorizationCode(code=str(uuid.uuid4()),
-                                 expires_at=now + CODE_LIFETIME_SECONDS, **fields)  # type: ignore[arg-type]
+                                 expires_at=self.clock.now() + CODE_LIFETIME_SECONDS, **fields)  # type: ignore[arg-type]
         with self._lock:
             self._codes[code.code] = code
         return code

@@ -14,17 +14,38 @@
 from __future__ import annotations
 
 import json
+from typing import Literal, get_args
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from werkzeug.wrappers import Response
 
 REASON_HEADER = "x-cognito-lab-reason"
 
+# Every error code the hosted UI answers. The classes below are the three *shapes* of an
+# answer (JSON, redirect, page); the same code can take any of them, so codes are a closed
+# vocabulary checked when an error is made (and statically, by mypy) rather than a class
+# per code and shape.
+OAuthErrorCode = Literal[
+    # RFC 6749 §4.1.2.1 and §5.2 (authorization and token endpoints)
+    "invalid_request", "invalid_client", "invalid_grant", "unauthorized_client",
+    "unsupported_grant_type", "unsupported_response_type", "invalid_scope",
+    # RFC 7009 §2.2.1 (revocation endpoint)
+    "unsupported_token_type",
+    # RFC 6750 §3.1 (userInfo endpoint)
+    "invalid_token",
+    # Cognito's own error pages: a redirect or logout URI the app client doesn't list, and
+    # (the lab's) a sign-in challenge the hosted UI has no page for
+    "redirect_mismatch", "unsupported_challenge",
+]
+OAUTH_ERROR_CODES: frozenset[str] = frozenset(get_args(OAuthErrorCode))
+
 
 class HostedUiError(Exception):
     """An RFC 6749 error code, the lab's reason for it, and the HTTP status."""
 
-    def __init__(self, error: str, reason: str, status: int = 400) -> None:
+    def __init__(self, error: OAuthErrorCode, reason: str, status: int = 400) -> None:
+        if error not in OAUTH_ERROR_CODES:
+            raise ValueError(f"{error!r} is not an error code the hosted UI answers")
         super().__init__(f"{error}: {reason}")
         self.error = error
         self.reason = reason
@@ -43,13 +64,14 @@ class OAuthError(HostedUiError):
 class RedirectError(HostedUiError):
     """An authorization error sent back to a registered redirect URI (with the state)."""
 
-    def __init__(self, error: str, reason: str, redirect_uri: str, state: str | None) -> None:
+    def __init__(self, error: OAuthErrorCode, reason: str, redirect_uri: str,
+                 state: str | None) -> None:
         super().__init__(error, reason, status=302)
         self.redirect_uri = redirect_uri
         self.state = state
 
     def response(self) -> Response:
-        params = {"error": self.error}
+        params: dict[str, str] = {"error": self.error}
         if self.state is not None:
             params["state"] = self.state
         response = redirect(with_query(self.redirect_uri, params))

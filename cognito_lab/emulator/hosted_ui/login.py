@@ -16,7 +16,7 @@ from urllib.parse import quote, urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from ..errors import CognitoError
+from ..errors import CognitoError, NotAuthorizedException
 from . import authorize, sign_in
 from .authorize import AuthorizationRequest
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
@@ -53,10 +53,6 @@ class LoginPage:
         self.state = emulator.hosted_ui
         cookie = request.cookies.get(CSRF_COOKIE)
         self.csrf = cookie if self.state.csrf.signed(cookie) else self.state.csrf.new_token()
-
-    @property
-    def now(self) -> float:
-        return self.emulator.clock.now()
 
     def _page(self, template: str, **context: object) -> Response:
         response = render(template, action=f"login?{self.checked.query}", csrf=self.csrf,
@@ -103,7 +99,7 @@ class LoginPage:
         if "AuthenticationResult" in answer:
             who = sign_in.signed_in(self.emulator, answer["AuthenticationResult"])
             session = self.state.browser_sessions.start(
-                pool_id=self.checked.app.pool_id, username=who.username, now=self.now)
+                pool_id=self.checked.app.pool_id, username=who.username)
             return self.signed_in(session)
         name = answer.get("ChallengeName", "")
         if name not in CHALLENGE_ANSWERS:
@@ -120,7 +116,7 @@ class LoginPage:
             answer = {**answer, "Session": setup["Session"]}
             secret = setup["SecretCode"]
         pending = self.state.pending.add(app=self.checked.app, username=username,
-                                         response=answer, now=self.now, totp_secret=secret)
+                                         response=answer, totp_secret=secret)
         return self.challenge(pending)
 
     def password(self) -> Response:
@@ -136,8 +132,7 @@ class LoginPage:
 
     def answer_challenge(self) -> Response:
         form = self.request.form
-        pending = self.state.pending.find(form.get("challenge_id"),
-                                          self.checked.app.client_id, self.now)
+        pending = self.state.pending.find(form.get("challenge_id"), self.checked.app.client_id)
         if pending is None:
             return self.form(error="Your sign-in session has expired. Sign in again.")
         if pending.challenge_name == "NEW_PASSWORD_REQUIRED":
@@ -149,7 +144,7 @@ class LoginPage:
         try:
             answer = sign_in.answer(self.emulator, self.checked.app, pending, value)
         except CognitoError as error:
-            if error.code == "NotAuthorizedException" and "session" in error.message.lower():
+            if isinstance(error, NotAuthorizedException) and "session" in error.message.lower():
                 self.state.pending.drop(pending)
                 return self.form(error=error.message)
             return self.challenge(pending, error=error.message)
@@ -160,7 +155,7 @@ class LoginPage:
         session = authorize.live_session(self.emulator, self.request, self.checked.app)
         if session is None:
             return self.form(error="Your session has expired. Sign in again.")
-        self.state.browser_sessions.extend(session, self.now)
+        self.state.browser_sessions.extend(session)
         return self.signed_in(session)
 
 

@@ -27,7 +27,7 @@ def revoke_token(emulator: Emulator, request: Request) -> None:
     token = request.form.get("token")
     if not token:
         raise OAuthError("invalid_request", "token is required")
-    if not app.settings.token_revocation:
+    if not app.token_revocation:
         raise OAuthError("invalid_request", "token revocation is disabled for this app client")
     if token.count(".") == 2 and token.startswith("eyJ"):
         raise OAuthError("unsupported_token_type", "only refresh tokens can be revoked")

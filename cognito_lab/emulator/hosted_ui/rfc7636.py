@@ -6,10 +6,11 @@ endpoint (AWS, "Authorize endpoint": code_challenge_method).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import re
+
+from ...b64url import encode as b64url_encode
 
 SUPPORTED_METHODS = ("S256",)
 # RFC 7636 §4.1 and §4.2: 43 to 128 characters of [A-Z] [a-z] [0-9] - . _ ~
@@ -24,7 +25,7 @@ def well_formed(value: str | None) -> bool:
 def s256(code_verifier: str) -> str:
     """BASE64URL-ENCODE(SHA256(ASCII(code_verifier))), without padding (RFC 7636 §4.2)."""
     digest = hashlib.sha256(code_verifier.encode("ascii")).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    return b64url_encode(digest)
 
 
 def verifier_matches(code_verifier: str, code_challenge: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .app_clients import OAuthApp
+from ..user_pools.directory import ClientSettings
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -45,7 +45,7 @@ def pool_custom_scopes(emulator: Emulator, pool_id: str) -> set[str]:
             for scope in server.get("Scopes") or []}
 
 
-def _check_allowed(requested: list[str], app: OAuthApp, defined: set[str]) -> None:
+def _check_allowed(requested: list[str], app: ClientSettings, defined: set[str]) -> None:
     for scope in requested:
         if scope not in app.oauth_scopes:
             raise ScopeError(f"scope {scope!r} is not allowed for this app client")
@@ -53,7 +53,7 @@ def _check_allowed(requested: list[str], app: OAuthApp, defined: set[str]) -> No
             raise ScopeError(f"scope {scope!r} is not defined by a resource server of the pool")
 
 
-def for_authorization(emulator: Emulator, app: OAuthApp, raw: str | None) -> list[str]:
+def for_authorization(emulator: Emulator, app: ClientSettings, raw: str | None) -> list[str]:
     """The scopes of a hosted-UI sign-in (authorization code or implicit grant)."""
     requested = parse(raw) or list(app.oauth_scopes)
     _check_allowed(requested, app, pool_custom_scopes(emulator, app.pool_id))
@@ -64,7 +64,7 @@ def for_authorization(emulator: Emulator, app: OAuthApp, raw: str | None) -> lis
     return requested
 
 
-def for_client_credentials(emulator: Emulator, app: OAuthApp, raw: str | None) -> list[str]:
+def for_client_credentials(emulator: Emulator, app: ClientSettings, raw: str | None) -> list[str]:
     """The scopes of a client_credentials grant: custom scopes only."""
     defined = pool_custom_scopes(emulator, app.pool_id)
     requested = parse(raw)

@@ -18,7 +18,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .app_clients import OAuthApp
+from ...clock import Clock
+from ..user_pools.directory import ClientSettings
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -35,7 +36,7 @@ CHALLENGE_ANSWERS = {
 }
 
 
-def start(emulator: Emulator, app: OAuthApp, username: str, password: str) -> dict:
+def start(emulator: Emulator, app: ClientSettings, username: str, password: str) -> dict:
     """AdminInitiateAuth with the user's password; the API's answer, or CognitoError."""
     return emulator.call("cognito-idp", "AdminInitiateAuth", {
         "UserPoolId": app.pool_id, "ClientId": app.client_id,
@@ -43,7 +44,7 @@ def start(emulator: Emulator, app: OAuthApp, username: str, password: str) -> di
         "AuthParameters": {"USERNAME": username, "PASSWORD": password}})
 
 
-def answer(emulator: Emulator, app: OAuthApp, pending: PendingChallenge, value: str) -> dict:
+def answer(emulator: Emulator, app: ClientSettings, pending: PendingChallenge, value: str) -> dict:
     """AdminRespondToAuthChallenge with the user's answer to a pending challenge.
 
     MFA_SETUP is answered in two calls, as AWS documents it: VerifySoftwareToken with the
@@ -104,31 +105,32 @@ class PendingChallenge:
 
 
 class PendingChallenges:
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._pending: dict[str, PendingChallenge] = {}
 
-    def add(self, *, app: OAuthApp, username: str, response: dict, now: float,
+    def add(self, *, app: ClientSettings, username: str, response: dict,
             totp_secret: str | None = None) -> PendingChallenge:
         parameters = response.get("ChallengeParameters") or {}
-        minutes = app.settings.raw.get("AuthSessionValidity") or DEFAULT_CHALLENGE_MINUTES
+        minutes = app.raw.get("AuthSessionValidity") or DEFAULT_CHALLENGE_MINUTES
         pending = PendingChallenge(
             challenge_id=secrets.token_urlsafe(24), pool_id=app.pool_id,
             client_id=app.client_id,
             username=parameters.get("USER_ID_FOR_SRP") or username, typed_username=username,
             challenge_name=response["ChallengeName"], session=response.get("Session", ""),
-            parameters=parameters, expires_at=now + 60 * int(minutes),
+            parameters=parameters, expires_at=self.clock.now() + 60 * int(minutes),
             totp_secret=totp_secret)
         with self._lock:
             self._pending[pending.challenge_id] = pending
         return pending
 
-    def find(self, challenge_id: str | None, client_id: str, now: float) -> PendingChallenge | None:
+    def find(self, challenge_id: str | None, client_id: str) -> PendingChallenge | None:
         with self._lock:
             pending = self._pending.get(challenge_id or "")
             if pending is None or pending.client_id != client_id:
                 return None
-            if pending.expires_at <= now:
+            if pending.expires_at <= self.clock.now():
                 del self._pending[pending.challenge_id]
                 return None
             return pending

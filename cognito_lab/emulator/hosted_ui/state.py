@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 
+from ...clock import Clock
 from .browser_sessions import BrowserSessionStore
 from .codes import CodeStore
 from .csrf import CsrfGuard
@@ -18,10 +19,10 @@ from .sign_in import PendingChallenges
 class HostedUiState:
     """Per-lab hosted UI state. Thread-safe: the lab server is threaded."""
 
-    def __init__(self) -> None:
-        self.codes = CodeStore()
-        self.browser_sessions = BrowserSessionStore()
-        self.pending = PendingChallenges()
+    def __init__(self, clock: Clock) -> None:
+        self.codes = CodeStore(clock)
+        self.browser_sessions = BrowserSessionStore(clock)
+        self.pending = PendingChallenges(clock)
         self.csrf = CsrfGuard()
         self._lock = threading.Lock()
         self._hosted_origins: set[str] = set()

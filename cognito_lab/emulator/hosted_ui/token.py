@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
-from ..user_pools.directory import User
+from ..user_pools.directory import ClientSettings, User
 from ..user_pools.tokens import TokenSet
 from . import client_auth, rfc7636, scopes
-from .app_clients import OAuthApp
 from .errors import OAuthError, json_response
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ if TYPE_CHECKING:
 GRANT_FLOWS = {"authorization_code": "code", "client_credentials": "client_credentials"}
 
 
-def authorization_code(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSet:
+def authorization_code(emulator: Emulator, app: ClientSettings, form: dict) -> TokenSet:
     """RFC 6749 §4.1.3 and RFC 7636 §4.6: redeem a code, once."""
     code_value, redirect_uri = form.get("code"), form.get("redirect_uri")
     if not code_value:
@@ -57,14 +56,14 @@ def authorization_code(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSe
                          "without a code_challenge")
     user = _enabled_user(emulator, app.pool_id, code.username)
     tokens = emulator.tokens.start_session(
-        pool_id=app.pool_id, client=app.settings, user=user, scopes=list(code.scopes),
+        pool_id=app.pool_id, client=app, user=user, scopes=list(code.scopes),
         nonce=code.nonce, with_id="openid" in code.scopes, auth_time=code.auth_time,
         at_hash=True)
     emulator.hosted_ui.mark_hosted(tokens.session.origin_jti)
     return tokens
 
 
-def refresh_token(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSet:
+def refresh_token(emulator: Emulator, app: ClientSettings, form: dict) -> TokenSet:
     """RFC 6749 §6: new access (and ID) tokens from a refresh token of this client."""
     token = form.get("refresh_token")
     if not token:
@@ -83,14 +82,14 @@ def refresh_token(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSet:
     if expires_at is not None and expires_at <= emulator.clock.now():
         raise OAuthError("invalid_grant", "the refresh token has expired")
     user = _enabled_user(emulator, app.pool_id, session.username or "")
-    tokens = emulator.tokens.refresh(session, app.settings, user, at_hash=True)
+    tokens = emulator.tokens.refresh(session, app, user, at_hash=True)
     if emulator.hosted_ui.is_hosted(session.origin_jti) and "openid" not in session.scopes:
         # A hosted-UI session without the openid scope never gets an ID token.
         tokens = TokenSet(tokens.access_token, None, None, tokens.expires_in, tokens.session)
     return tokens
 
 
-def client_credentials(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSet:
+def client_credentials(emulator: Emulator, app: ClientSettings, form: dict) -> TokenSet:
     """RFC 6749 §4.4: an access token for the client itself (sub = client id)."""
     if app.is_public:
         raise OAuthError("unauthorized_client",
@@ -99,7 +98,7 @@ def client_credentials(emulator: Emulator, app: OAuthApp, form: dict) -> TokenSe
         granted = scopes.for_client_credentials(emulator, app, form.get("scope"))
     except scopes.ScopeError as exc:
         raise OAuthError("invalid_scope", str(exc)) from None
-    return emulator.tokens.start_session(pool_id=app.pool_id, client=app.settings, user=None,
+    return emulator.tokens.start_session(pool_id=app.pool_id, client=app, user=None,
                                          scopes=granted, with_refresh=False, with_id=False)
 
 

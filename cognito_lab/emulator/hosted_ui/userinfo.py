@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
-from .errors import REASON_HEADER, json_response
+from .errors import REASON_HEADER, OAuthErrorCode, json_response
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -30,7 +30,7 @@ INVALID_TOKEN = ("Access token is expired, disabled, or deleted, or the user has
                  "signed out.")
 
 
-def _refusal(status: int, error: str, description: str, reason: str) -> Response:
+def _refusal(status: int, error: OAuthErrorCode, description: str, reason: str) -> Response:
     response = json_response({"error": error, "error_description": description}, status)
     response.headers["WWW-Authenticate"] = (
         f'Bearer error="{error}", error_description="{description}"')

@@ -12,11 +12,10 @@ hour, by the lab's clock) enforced.
 
 from __future__ import annotations
 
-import base64
-import json
 import threading
 
-from ..errors import CognitoError, not_authorized
+from ... import b64url
+from ..errors import InvalidParameterException, NotAuthorizedException
 from ..operations import Call
 from .identities import LOGINS_MISMATCH, NO_GUESTS, known_identity, link
 from .logins import Login, check_logins
@@ -45,10 +44,6 @@ def _signing_key():
         return _issuer_key
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
 def amr_of(login: Login | None) -> list[str]:
     """The ``amr`` claim of the identity pool's token, as AWS sets it for user pool logins."""
     if login is None:
@@ -71,11 +66,10 @@ def open_id_token(call: Call, identity: Identity, login: Login | None) -> str:
                                                f"{identity.pool_id}"),
         "exp": now + OPENID_TOKEN_LIFETIME, "iat": now,
     }
-    signing_input = (f"{_b64(json.dumps(header, separators=(',', ':')).encode())}."
-                     f"{_b64(json.dumps(claims, separators=(',', ':')).encode())}")
+    signing_input = f"{b64url.encode_json(header)}.{b64url.encode_json(claims)}"
     signature = _signing_key().sign(signing_input.encode("ascii"), padding.PKCS1v15(),
                                     hashes.SHA512())
-    return f"{signing_input}.{_b64(signature)}"
+    return f"{signing_input}.{b64url.encode(signature)}"
 
 
 def identity_and_login(call: Call) -> tuple[dict, Identity, Login | None]:
@@ -85,17 +79,17 @@ def identity_and_login(call: Call) -> tuple[dict, Identity, Login | None]:
     logins = check_logins(call.emulator, pool, call.param("Logins"))
     if not logins:
         if identity.authenticated:
-            raise not_authorized(f"Access to Identity '{identity.identity_id}' is forbidden.")
+            raise NotAuthorizedException(
+                f"Access to Identity '{identity.identity_id}' is forbidden.")
         if not pool.get("AllowUnauthenticatedIdentities"):
-            raise not_authorized(NO_GUESTS)
+            raise NotAuthorizedException(NO_GUESTS)
         return pool, identity, None
     state = call.emulator.identity
-    now = call.emulator.clock.now()
     for login in logins:
         owner = state.owner_of_login(identity.pool_id, login.provider, login.sub)
         if owner not in (None, identity.identity_id):
-            raise not_authorized(LOGINS_MISMATCH)
-        link(state, identity, login, now)
+            raise NotAuthorizedException(LOGINS_MISMATCH)
+        link(state, identity, login)
     return pool, identity, logins[0]
 
 
@@ -109,7 +103,7 @@ def get_credentials_for_identity(call: Call) -> dict:
     state = call.emulator.identity
     custom = call.param("CustomRoleArn")
     if custom is not None and not isinstance(custom, str):
-        raise CognitoError("InvalidParameterException", "CustomRoleArn must be a string")
+        raise InvalidParameterException("CustomRoleArn must be a string")
     role_arn = choose_role(state.roles(identity.pool_id), login, custom)
     try:
         role = state.query.iam("GetRole", RoleName=role_arn.rsplit("/", 1)[-1])["Role"]

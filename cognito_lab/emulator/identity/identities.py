@@ -8,7 +8,12 @@ and only if the pool allows guests.
 
 from __future__ import annotations
 
-from ..errors import CognitoError, not_authorized, resource_not_found
+from ..errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
 from ..operations import Call
 from .logins import Login, check_logins
 from .pools import describe_pool
@@ -19,26 +24,25 @@ LOGINS_MISMATCH = ("Logins don't match. Please include at least one valid login 
                    "identity or identity pool.")
 
 
-def _identity_of_logins(state: IdentityState, pool_id: str, logins: list[Login],
-                        now: float) -> Identity:
+def _identity_of_logins(state: IdentityState, pool_id: str, logins: list[Login]) -> Identity:
     first = logins[0]
-    identity = state.identity_for_login(pool_id, first.provider, first.sub, now)
+    identity = state.identity_for_login(pool_id, first.provider, first.sub)
     for login in logins[1:]:                      # several logins: an implicit link
-        link(state, identity, login, now)
+        link(state, identity, login)
     return identity
 
 
-def link(state: IdentityState, identity: Identity, login: Login, now: float) -> None:
+def link(state: IdentityState, identity: Identity, login: Login) -> None:
     """Attach a login to an identity, unless it belongs to another one."""
     owner = state.owner_of_login(identity.pool_id, login.provider, login.sub)
     if owner == identity.identity_id:
         return
     if owner is not None:
-        raise CognitoError("ResourceConflictException",
-                           f"Login {login.provider} is already linked to another identity.")
+        raise ResourceConflictException(
+            f"Login {login.provider} is already linked to another identity.")
     if identity.logins.get(login.provider) not in (None, login.sub):
-        raise not_authorized(LOGINS_MISMATCH)
-    state.link(identity, login.provider, login.sub, now)
+        raise NotAuthorizedException(LOGINS_MISMATCH)
+    state.link(identity, login.provider, login.sub)
 
 
 def get_id(call: Call) -> dict:
@@ -46,13 +50,12 @@ def get_id(call: Call) -> dict:
     pool_id = pool["IdentityPoolId"]
     state = call.emulator.identity
     logins = check_logins(call.emulator, pool, call.param("Logins"))
-    now = call.emulator.clock.now()
     if logins:
-        identity = _identity_of_logins(state, pool_id, logins, now)
+        identity = _identity_of_logins(state, pool_id, logins)
     elif pool.get("AllowUnauthenticatedIdentities"):
-        identity = state.new_unauthenticated(pool_id, now)
+        identity = state.new_unauthenticated(pool_id)
     else:
-        raise not_authorized(NO_GUESTS)
+        raise NotAuthorizedException(NO_GUESTS)
     return {"IdentityId": identity.identity_id}
 
 
@@ -60,7 +63,7 @@ def known_identity(call: Call) -> Identity:
     identity_id = call.param("IdentityId")
     identity = call.emulator.identity.identity(str(identity_id))
     if identity is None:
-        raise resource_not_found(f"Identity '{identity_id}' not found.")
+        raise ResourceNotFoundException(f"Identity '{identity_id}' not found.")
     return identity
 
 
@@ -77,12 +80,12 @@ def list_identities(call: Call) -> dict:
     pool = describe_pool(call, call.param("IdentityPoolId"))
     limit = call.param("MaxResults")
     if not isinstance(limit, int) or not 1 <= limit <= 60:
-        raise CognitoError("InvalidParameterException", "MaxResults must be between 1 and 60")
+        raise InvalidParameterException("MaxResults must be between 1 and 60")
     identities = sorted(call.emulator.identity.identities(pool["IdentityPoolId"]),
                         key=lambda i: (i.created, i.identity_id))
     token = str(call.param("NextToken") or "0")
     if not token.isdigit():
-        raise CognitoError("InvalidParameterException", "NextToken is not valid")
+        raise InvalidParameterException("NextToken is not valid")
     start = int(token)
     page = identities[start:start + limit]
     answer = {"IdentityPoolId": pool["IdentityPoolId"], "Identities": [describe(i) for i in page]}

@@ -9,12 +9,11 @@ access token has no ``aud`` and is refused. Messages are the ones AWS answers wi
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..errors import CognitoError, not_authorized
+from ... import b64url
+from ..errors import CognitoError, InvalidParameterException, NotAuthorizedException
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -37,40 +36,22 @@ class Login:
 
 
 def invalid_token(reason: str) -> CognitoError:
-    return not_authorized(f"Invalid login token. {reason}")
-
-
-def _b64json(segment: str) -> dict:
-    return json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    return NotAuthorizedException(f"Invalid login token. {reason}")
 
 
 def _decode(token: str) -> tuple[dict, dict, bytes, bytes]:
     try:
-        header_b64, payload_b64, signature_b64 = token.split(".")
-        header, claims = _b64json(header_b64), _b64json(payload_b64)
-        signature = base64.urlsafe_b64decode(signature_b64 + "=" * (-len(signature_b64) % 4))
+        header, claims, signing_input, signature = b64url.decode_jws(token)
     except (ValueError, TypeError, AttributeError) as exc:
         raise invalid_token("Not a valid OpenId Connect identity token.") from exc
     if not isinstance(header, dict) or not isinstance(claims, dict):
         raise invalid_token("Not a valid OpenId Connect identity token.")
-    return header, claims, f"{header_b64}.{payload_b64}".encode("ascii"), signature
+    return header, claims, signing_input, signature
 
 
 def _signed_by_pool(emulator: Emulator, pool_id: str, header: dict, signing_input: bytes,
                     signature: bytes) -> bool:
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.asymmetric import padding
-
-    found = emulator.keys.find(str(header.get("kid", "")))
-    if found is None or found[0] != pool_id or header.get("alg") != "RS256":
-        return False
-    try:
-        found[1].private_key.public_key().verify(signature, signing_input, padding.PKCS1v15(),
-                                                 hashes.SHA256())
-    except InvalidSignature:
-        return False
-    return True
+    return emulator.keys.signer_of(header, signing_input, signature) == pool_id
 
 
 def check_login(emulator: Emulator, pool: dict, provider: str, token: str) -> Login:
@@ -78,7 +59,7 @@ def check_login(emulator: Emulator, pool: dict, provider: str, token: str) -> Lo
     configured = [p for p in pool.get("CognitoIdentityProviders") or []
                   if p.get("ProviderName") == provider]
     if not configured or not provider.startswith(PROVIDER_PREFIX):
-        raise not_authorized(NOT_SUPPORTED)
+        raise NotAuthorizedException(NOT_SUPPORTED)
     header, claims, signing_input, signature = _decode(token)
     if claims.get("iss") != f"https://{provider}":
         raise invalid_token("Issuer doesn't match providerName")
@@ -92,7 +73,7 @@ def check_login(emulator: Emulator, pool: dict, provider: str, token: str) -> Lo
     if not isinstance(exp, int | float) or now >= exp:
         raise invalid_token(f"Token expired: {now} >= {exp}")
     if claims.get("aud") not in {p.get("ClientId") for p in configured}:
-        raise not_authorized(NOT_SUPPORTED)
+        raise NotAuthorizedException(NOT_SUPPORTED)
     return Login(provider=provider, sub=str(claims.get("sub", "")), claims=claims)
 
 
@@ -101,5 +82,5 @@ def check_logins(emulator: Emulator, pool: dict, logins: object) -> list[Login]:
     if logins is None:
         return []
     if not isinstance(logins, dict) or not all(isinstance(v, str) for v in logins.values()):
-        raise CognitoError("InvalidParameterException", "Logins must map provider names to tokens")
+        raise InvalidParameterException("Logins must map provider names to tokens")
     return [check_login(emulator, pool, provider, token) for provider, token in logins.items()]

@@ -15,7 +15,12 @@ from __future__ import annotations
 
 import re
 
-from ..errors import CognitoError, not_authorized
+from ..errors import (
+    CognitoError,
+    InvalidIdentityPoolConfigurationException,
+    InvalidParameterException,
+    NotAuthorizedException,
+)
 from ..operations import Call
 from .logins import Login
 from .pools import describe_pool
@@ -29,13 +34,13 @@ MAX_RULES = 25
 
 
 def invalid(message: str) -> CognitoError:
-    return CognitoError("InvalidParameterException", message)
+    return InvalidParameterException(message)
 
 
 def no_role_configured() -> CognitoError:
-    return CognitoError("InvalidIdentityPoolConfigurationException",
-                        "Invalid identity pool configuration. Check assigned IAM roles for "
-                        "this pool.")
+    return InvalidIdentityPoolConfigurationException(
+        "Invalid identity pool configuration. Check assigned IAM roles for "
+        "this pool.")
 
 
 def _check_arn(arn: object, where: str) -> None:
@@ -143,8 +148,8 @@ def choose_role(pool_roles: dict, login: Login | None, custom_role_arn: str | No
         allowed = token_roles(login.claims)
         if custom_role_arn:
             if custom_role_arn not in allowed:
-                raise not_authorized(f"CustomRoleArn {custom_role_arn} is not in the "
-                                     "cognito:roles claim of the token.")
+                raise NotAuthorizedException(f"CustomRoleArn {custom_role_arn} is not in the "
+                                             "cognito:roles claim of the token.")
             chosen = custom_role_arn
         else:
             chosen = login.claims.get("cognito:preferred_role") or None
@@ -153,16 +158,16 @@ def choose_role(pool_roles: dict, login: Login | None, custom_role_arn: str | No
                     if rule_matches(r, login.claims)]
         if custom_role_arn:
             if custom_role_arn not in matching:
-                raise not_authorized(f"CustomRoleArn {custom_role_arn} is not the role of a "
-                                     "matching rule.")
+                raise NotAuthorizedException(
+                    f"CustomRoleArn {custom_role_arn} is not the role of a matching rule.")
             chosen = custom_role_arn
         elif matching:
             chosen = matching[0]
     if chosen:
         return chosen
     if mapping is not None and mapping["AmbiguousRoleResolution"] == "Deny":
-        raise not_authorized(f"The ambiguous role mapping rules for: {login.provider} denied "
-                             "this request.")
+        raise NotAuthorizedException(
+            f"The ambiguous role mapping rules for: {login.provider} denied this request.")
     if not roles.get("authenticated"):
         raise no_role_configured()
     return roles["authenticated"]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ...clock import Clock
     from .query import QueryGateway
 
 SESSION_NAME = "CognitoIdentityCredentials"   # the role session name of the enhanced flow
@@ -60,8 +61,9 @@ class Grant:
 class IdentityState:
     """Per-lab identity pool state. Thread-safe: the lab server is threaded."""
 
-    def __init__(self, query: QueryGateway, region: str) -> None:
+    def __init__(self, query: QueryGateway, region: str, clock: Clock) -> None:
         self.region = region
+        self.clock = clock            # identities' creation and modification dates
         self._lock = threading.Lock()
         self._identities: dict[str, Identity] = {}
         self._by_login: dict[tuple[str, str, str], str] = {}   # (pool, provider, sub) -> id
@@ -70,8 +72,9 @@ class IdentityState:
         self.query = query            # STS and IAM of this lab's moto account
 
     # -- identities ------------------------------------------------------------------------
-    def identity_for_login(self, pool_id: str, provider: str, sub: str, now: float) -> Identity:
+    def identity_for_login(self, pool_id: str, provider: str, sub: str) -> Identity:
         """The identity of this user in this pool: the same one every time."""
+        now = self.clock.now()
         with self._lock:
             identity_id = self._by_login.get((pool_id, provider, sub))
             if identity_id is not None:
@@ -80,7 +83,8 @@ class IdentityState:
             self._link(identity, provider, sub, now)
             return identity
 
-    def new_unauthenticated(self, pool_id: str, now: float) -> Identity:
+    def new_unauthenticated(self, pool_id: str) -> Identity:
+        now = self.clock.now()
         with self._lock:
             return self._new(pool_id, now)
 
@@ -88,7 +92,8 @@ class IdentityState:
         with self._lock:
             return self._by_login.get((pool_id, provider, sub))
 
-    def link(self, identity: Identity, provider: str, sub: str, now: float) -> None:
+    def link(self, identity: Identity, provider: str, sub: str) -> None:
+        now = self.clock.now()
         with self._lock:
             self._link(identity, provider, sub, now)
 
