@@ -48,15 +48,17 @@ lab: install-lab
 browser: install-test
 	$(BIN)/python -m cognito_lab.chromium --ensure
 
-## make test: lint, unit/fidelity/security/browser tests, and every notebook under nbval
+## make test: lint and type check, unit/fidelity/security/browser tests, every notebook
 test: install-test browser
 	$(BIN)/ruff check cognito_lab tests
+	$(BIN)/mypy
 	$(BIN)/python $(PYTEST_EVERYTHING)
 
 ## make check: the quick inner loop (lint, and the tests that need no browser, no fresh
 ## venv and no notebook). `make test` stays the whole truth.
 check: install-test
 	$(BIN)/ruff check cognito_lab tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest tests -q --ignore=tests/browser -m "not slow"
 
 ## make notebooks: re-execute every notebook in place so stored outputs are fresh
@@ -70,6 +72,7 @@ notebooks: install-test
 
 lint: install-test
 	$(BIN)/ruff check cognito_lab tests
+	$(BIN)/mypy
 
 $(TOOLS)/bin/uv:
 	$(PYTHON) -m venv $(TOOLS)
@@ -97,6 +100,7 @@ test-latest:
 	$(LATEST)/bin/python tools/lock_drift.py $(TEST_LOCK)
 	$(LATEST)/bin/python -m cognito_lab.chromium --ensure
 	$(LATEST)/bin/ruff check cognito_lab tests
+	$(LATEST)/bin/mypy
 	$(LATEST)/bin/python $(PYTEST_EVERYTHING)
 
 ## make site: the course website (Jupyter Book 2) in _build/html: every notebook with its

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
-from .errors import CognitoError, InternalErrorException
-from .moto_gateway import SERVICE_OF_PREFIX
+from .errors import CognitoError, InternalErrorException, UnsupportedOperationException
+from .moto_gateway import SERVICE_OF_PREFIX, moto_implements
 from .operations import Call
 from .validation import read_request
 
@@ -61,6 +61,11 @@ class Dispatcher:
         except CognitoError as error:
             return aws_json_response(error.body(), error.status)(environ, start_response)
         handler = self.emulator.operations.get((service, operation))
+        if handler is None and not moto_implements(service, operation):
+            refusal = UnsupportedOperationException(
+                f"cognito-lab does not play {operation} yet: neither its emulator nor moto "
+                "implements it. Use AWS for this operation.")
+            return aws_json_response(refusal.body(), refusal.status)(environ, start_response)
         if handler is None:
             environ["wsgi.input"] = io.BytesIO(body)     # the body, as read, for moto
             environ["CONTENT_LENGTH"] = str(len(body))
@@ -77,6 +82,6 @@ class Dispatcher:
             return aws_json_response(error.body(), error.status)
         except Exception as exc:  # a bug in the lab: say so in AWS's shape, log the trace
             log.exception("emulator error in %s:%s", service, operation)
-            error = InternalErrorException(
+            internal = InternalErrorException(
                 f"cognito-lab emulator failed on {operation}: {exc!r}")
-            return aws_json_response(error.body(), error.status)
+            return aws_json_response(internal.body(), internal.status)

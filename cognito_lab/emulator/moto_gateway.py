@@ -9,6 +9,7 @@ from seeing each other's pools.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
@@ -91,3 +92,16 @@ class MotoGateway:
 
     def identity(self, operation: str, **params: Any) -> dict:
         return self.call("cognito-identity", operation, params)
+
+
+@functools.cache
+def moto_implements(service: str, operation: str) -> bool:
+    """Whether moto answers ``operation`` of a JSON service. What it lacks it would answer
+    with HTTP 500 and a traceback printed into the kernel; the dispatcher refuses it first."""
+    from moto.cognitoidentity.responses import CognitoIdentityResponse
+    from moto.cognitoidp.responses import CognitoIdpResponse
+    from moto.core.utils import camelcase_to_underscores
+
+    responses = {"cognito-idp": CognitoIdpResponse,
+                 "cognito-identity": CognitoIdentityResponse}[service]
+    return callable(getattr(responses, camelcase_to_underscores(operation), None))

@@ -554,3 +554,39 @@ def test_what_aws_accepts_still_works(corpus_lab):
     assert response.status_code == 200, response.text
     assert len(response.json()["Users"]) == 2
     assert idp.list_users(UserPoolId=corpus_lab.user_pool_id, Limit=1)["Users"]
+
+
+def test_an_operation_no_one_plays_is_refused_cleanly_not_a_500(corpus_lab, capfd):
+    """A well-formed call to an operation neither the emulator nor moto implements gets a
+    400 UnsupportedOperationException naming it (moto alone: HTTP 500 and a traceback
+    printed into the kernel). Lab vs AWS: AWS implements it; the lab says it does not."""
+    from cognito_lab.emulator.moto_gateway import moto_implements
+
+    handled = {name for service, name in corpus_lab.emulator.operations
+               if service == "cognito-idp"}
+    unplayed = [name for name in _models()["cognito-idp"].operation_names
+                if name not in handled and not moto_implements("cognito-idp", name)]
+    assert unplayed, "every operation is played: this test has nothing left to check"
+    refused = []
+    for operation in unplayed:
+        input_shape = _models()["cognito-idp"].operation_model(operation).input_shape
+        body = {name: "us-east-1_abc" if name == "UserPoolId" else "x"
+                for name in (input_shape.required_members if input_shape else [])
+                if input_shape.members[name].type_name == "string"}
+        if input_shape and len(body) != len(input_shape.required_members):
+            continue        # needs a non-string member: the corpus covers its malformed forms
+        response = requests.post(corpus_lab.endpoint_url + "/", data=json.dumps(body),
+                                 headers={"X-Amz-Target":
+                                          f"{TARGET_PREFIX['cognito-idp']}.{operation}",
+                                          "Content-Type": "application/x-amz-json-1.1"},
+                                 timeout=10)
+        if response.status_code == 400 and response.json()["__type"] != \
+                "UnsupportedOperationException":
+            continue        # refused by the model's patterns first, as AWS would
+        assert response.status_code == 400, (operation, response.text[:200])
+        assert response.json()["__type"] == "UnsupportedOperationException"
+        assert operation in response.json()["message"]
+        refused.append(operation)
+    assert len(refused) >= 10, refused
+    out, err = capfd.readouterr()
+    assert not TRACEBACK.search(out + err), (out + err)[-2000:]
