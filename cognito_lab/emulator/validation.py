@@ -47,6 +47,10 @@ VALIDATION_ERROR: dict[str, type[CognitoError]] = {
     "cognito-idp": InvalidParameterException, "cognito-identity": ValidationException}
 
 _INT_RANGE = {"integer": 2 ** 31, "long": 2 ** 63}
+# Enum values an AWS page documents that botocore's model doesn't list yet (shape -> values):
+# GetClientToken needs ALLOW_CLIENT_TOKEN_AUTH (AWS, GetClientToken), absent from botocore
+# 1.44's ExplicitAuthFlowsType.
+DOCUMENTED_BEYOND_THE_MODEL = {"ExplicitAuthFlowsType": ("ALLOW_CLIENT_TOKEN_AUTH",)}
 _TYPE_NAME = {"string": "String", "integer": "Integer", "long": "Long", "boolean": "Boolean",
               "blob": "Blob", "timestamp": "Timestamp", "structure": "Structure",
               "list": "List", "map": "Map", "float": "Float", "double": "Double"}
@@ -170,8 +174,10 @@ class _Model:
                       document=bool(meta.get("document")))
         self._shapes[shape.name] = node
         if meta.get("enum") or getattr(shape, "enum", None):
-            node.enum = frozenset(shape.enum)
-            node.enum_text = ", ".join(shape.enum)
+            values = [*shape.enum, *(v for v in DOCUMENTED_BEYOND_THE_MODEL.get(shape.name, ())
+                                     if v not in shape.enum)]
+            node.enum = frozenset(values)
+            node.enum_text = ", ".join(values)
         if meta.get("pattern"):
             node.pattern_text = meta["pattern"]
             node.pattern = _java_pattern(meta["pattern"])
@@ -298,11 +304,11 @@ class _Reader:
         if kind == "list":
             if not isinstance(value, list):
                 raise _wrong_type(shape, value)
-            return self.list(shape, value, path)
+            return self.read_list(shape, value, path)
         if kind == "map":
             if not isinstance(value, dict):
                 raise _wrong_type(shape, value)
-            return self.map(shape, value, path)
+            return self.read_map(shape, value, path)
         if kind == "boolean":
             if not isinstance(value, bool):
                 raise _wrong_type(shape, value)
@@ -341,9 +347,10 @@ class _Reader:
                 self.fail(shape.members[name], None, _at(path, name), "Member must not be null")
         return cleaned
 
-    def list(self, shape: _Shape, value: list, path: str) -> list:
+    def read_list(self, shape: _Shape, value: list, path: str) -> list:
         self.length(shape, value, len(value), path)
         member = shape.member
+        assert member is not None    # a list shape always has its member (_compile)
         cleaned = value
         problems: list[str] = []       # AWS names the list for its string elements' errors
         for i, item in enumerate(value):
@@ -363,16 +370,21 @@ class _Reader:
                       hide=member.sensitive)
         return cleaned
 
-    def map(self, shape: _Shape, value: dict, path: str) -> dict:
+    def read_map(self, shape: _Shape, value: dict, path: str) -> dict:
         self.length(shape, value, len(value), path)
+        key_shape, value_shape = shape.key, shape.value
+        assert key_shape is not None and value_shape is not None   # a map shape has both
         cleaned = value
         for key, item in value.items():
-            self.string(shape.key, key, path)
+            self.string(key_shape, key, path)
             where = f"{path}.{key}" if path else key
-            if item is None:
-                self.fail(shape.value, None, where, "Member must not be null")
+            if item is None:     # AWS reads a null map value as absent (SDKs send some:
+                if cleaned is value:  # identity-js's refresh sends DEVICE_KEY: null)
+                    cleaned = dict(value)
+                del cleaned[key]
+                self.changed = True
                 continue
-            read = self.read(shape.value, item, where)
+            read = self.read(value_shape, item, where)
             if read is not item:
                 if cleaned is value:
                     cleaned = dict(value)

@@ -590,3 +590,14 @@ def test_an_operation_no_one_plays_is_refused_cleanly_not_a_500(corpus_lab, capf
     assert len(refused) >= 10, refused
     out, err = capfd.readouterr()
     assert not TRACEBACK.search(out + err), (out + err)[-2000:]
+
+
+def test_a_null_map_value_reads_as_absent():
+    """identity-js's refreshSession() sends ``"DEVICE_KEY": null`` in AuthParameters, and AWS
+    answers with tokens (InitiateAuth: DEVICE_KEY is optional), so null map values are
+    dropped, not refused."""
+    body = json.dumps({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": "abc",
+                       "AuthParameters": {"REFRESH_TOKEN": "r", "DEVICE_KEY": None}}).encode()
+    params, forwarded = validation.read_request("cognito-idp", "InitiateAuth", body)
+    assert params["AuthParameters"] == {"REFRESH_TOKEN": "r"}
+    assert json.loads(forwarded)["AuthParameters"] == {"REFRESH_TOKEN": "r"}
