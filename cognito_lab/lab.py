@@ -25,6 +25,7 @@ from .cognito_ids import JWKS_PATH
 if TYPE_CHECKING:
     from .emulator import Emulator
     from .emulator.identity.enforcement import EnforcementSwitch
+    from .emulator.user_pools.mailbox import Mailbox
 
 DEFAULT_USERS = (
     {"name": "alice", "email": "alice@example.com", "groups": ("admins",), "tenant_id": "acme"},
@@ -220,7 +221,7 @@ class Lab:
         return f"https://{self.domain}.auth.{self.region}.amazoncognito.com"
 
     @property
-    def mailbox(self):
+    def mailbox(self) -> Mailbox:
         """Messages Cognito would have sent (confirmation and reset codes, ...)."""
         return self._emulator.mailbox
 
@@ -245,6 +246,22 @@ class Lab:
         """The pool's Lambda triggers, played by Python functions:
         ``lab.triggers.attach("PreSignUp", fn)``, ``bind(arn, fn)``, ``invocations``."""
         return self._emulator.triggers.for_pool(self.user_pool_id)
+
+    @property
+    def functions(self) -> Any:
+        """The lab's Lambda functions, played by Python callables: ``bind(arn, fn)``,
+        ``arn(name)``, ``invocations``. Triggers, API Gateway integrations and Lambda
+        authorizers all invoke the function bound to their ARN."""
+        return self._emulator.functions
+
+    def api_url(self, api_id: str, stage: str = "$default") -> str:
+        """Where this lab serves what AWS serves at
+        ``https://{api_id}.execute-api.{region}.amazonaws.com/{stage}`` (an HTTP API's
+        ``$default`` stage at the root): a path on the lab's one port."""
+        from .emulator.apigateway.invoke import PREFIX
+
+        base = f"{self.endpoint_url}{PREFIX}/{api_id}"
+        return base if stage == "$default" else f"{base}/{stage}"
 
     @property
     def credentials(self) -> dict[str, str]:

@@ -60,7 +60,7 @@ def _reject_constant(name: str) -> None:
 
 
 _JSON = json.JSONDecoder(parse_constant=_reject_constant)
-_SCAN_JSON = _JSON.scan_once  # the C scanner: one value, no whitespace handling
+_SCAN_JSON = _JSON.scan_once  # type: ignore[attr-defined]  # the C scanner: one value
 
 
 def b64url_decode(data: bytes | str, what: str = "value") -> bytes:

@@ -38,7 +38,7 @@ def _now_function(clock: object | None) -> Callable[[], float]:
     if clock is None:
         return time.time
     now_from(clock)  # a bad clock fails here, not on the first hit
-    return clock.now if hasattr(clock, "now") else clock  # type: ignore[attr-defined,return-value]
+    return clock.now if hasattr(clock, "now") else clock  # type: ignore[return-value]
 
 
 class VerifiedTokenCache:
@@ -101,7 +101,7 @@ class VerifiedTokenCache:
         """Remember claims the verifier accepted. Claims without a numeric ``exp`` are
         not cached (there would be no way to stop honouring them)."""
         exp = claims.get("exp")
-        if type(exp) not in (int, float):
+        if not isinstance(exp, int | float) or isinstance(exp, bool):
             return
         with self._lock:
             if token not in self._entries and len(self._entries) >= self.max_size:

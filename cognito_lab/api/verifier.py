@@ -23,7 +23,6 @@ the kit is deliberately stricter, ``docs/verifier.md`` says so and why.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -32,6 +31,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from cognito_lab import cognito_ids
 from cognito_lab.api.errors import (
     JwtAlgorithmError,
     JwtCustomCheckError,
@@ -55,16 +55,10 @@ from cognito_lab.api.jwk import JwksCache
 from cognito_lab.api.jwt_parse import split_jwt
 from cognito_lab.clock import Clock, now_from
 
-ISSUER_FORMAT = "https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
-MULTI_REGION_ISSUER_FORMAT = "https://issuer-cognito-idp.{region}.amazonaws.com/{user_pool_id}"
-"""The "updated" issuer (IssuerConfigurationType UPDATED, recommended for user pools with
-multi-Region replication); ``region`` is the pool's primary Region, the one in its id."""
-JWKS_PATH = "/.well-known/jwks.json"
 MAX_NUMERIC_DATE = 2**53 - 1
 """Largest magnitude of ``exp``/``nbf``/``iat`` accepted: JavaScript's Number.MAX_SAFE_INTEGER.
 Beyond it a double cannot even count whole seconds; JSON numbers that JavaScript reads as
 ±Infinity (aws-jwt-verify rejects those) lie far beyond it."""
-_POOL_ID = re.compile(r"([a-z]{2}(?:-[a-z]+)+-\d+)_[0-9A-Za-z]+")
 # Header parameters that would make us take a key (or the meaning of the signature) from
 # the token itself, or that demand extensions we do not implement (RFC 8725 §3.10, RFC
 # 7515 §4.1.11, RFC 7797). The key comes from the configured JWKS, full stop.
@@ -101,7 +95,7 @@ def _string_set(value: str | Iterable[str] | None, name: str) -> frozenset[str] 
 
 
 
-def _not_in_future(payload: dict[str, Any], claim: str, error: type[JwtVerificationError],
+def _not_in_future(payload: dict[str, Any], claim: str, error: type[JwtInvalidClaimError],
                    now: float, grace: float) -> None:
     """``nbf`` or ``iat`` (the caller checks it is present): a number no later than now
     (plus grace), or the claim's error."""
@@ -135,7 +129,7 @@ def _now_function(clock: object | None) -> Callable[[], float]:
     if type(clock) is Clock:
         return clock.now  # already a float
     if hasattr(clock, "now"):
-        return lambda: float(clock.now())  # type: ignore[attr-defined]
+        return lambda: float(clock.now())
     return lambda: float(clock())  # type: ignore[operator]
 
 
@@ -163,13 +157,13 @@ class CognitoJwtVerifier:
                  groups: str | Iterable[str] | None = None, grace_seconds: float = 0,
                  custom_check: CustomCheck | None = None, clock: object | None = None, *,
                  jwks_cache: JwksCache | None = None) -> None:
-        match = _POOL_ID.fullmatch(user_pool_id) if isinstance(user_pool_id, str) else None
-        if match is None:
+        pool_region = cognito_ids.user_pool_region(user_pool_id)
+        if pool_region is None:
             raise ValueError(f"user_pool_id must look like 'us-east-1_AbC123', "
                              f"got {user_pool_id!r}")
-        if match.group(1) != region:
-            raise ValueError(f"user pool {user_pool_id} lives in {match.group(1)}, "
-                             f"but region={region!r}; pass region={match.group(1)!r}")
+        if pool_region != region:
+            raise ValueError(f"user pool {user_pool_id} lives in {pool_region}, "
+                             f"but region={region!r}; pass region={pool_region!r}")
         if token_use is not None and token_use not in TOKEN_USES:
             raise ValueError(f"token_use must be 'access', 'id' or None, got {token_use!r}")
         if isinstance(grace_seconds, bool) or not isinstance(grace_seconds, (int, float)) \
@@ -181,12 +175,11 @@ class CognitoJwtVerifier:
             raise ValueError("ID tokens carry no scope claim; check scope on access tokens")
         self.user_pool_id = user_pool_id
         self.region = region
-        self.issuer = ISSUER_FORMAT.format(region=region, user_pool_id=user_pool_id)
-        self.multi_region_issuer = MULTI_REGION_ISSUER_FORMAT.format(
-            region=region, user_pool_id=user_pool_id)
+        self.issuer = cognito_ids.issuer(region, user_pool_id)
+        self.multi_region_issuer = cognito_ids.multi_region_issuer(region, user_pool_id)
         self.issuers = (self.issuer, self.multi_region_issuer)
-        self.jwks_url = jwks_url or self.issuer + JWKS_PATH
-        self.multi_region_jwks_url = jwks_url or self.multi_region_issuer + JWKS_PATH
+        self.jwks_url = jwks_url or cognito_ids.jwks_url(self.issuer)
+        self.multi_region_jwks_url = jwks_url or cognito_ids.jwks_url(self.multi_region_issuer)
         # issuer -> where its keys are; the unverified iss only routes the key lookup
         self._jwks_urls = {self.issuer: self.jwks_url,
                            self.multi_region_issuer: self.multi_region_jwks_url}
@@ -263,7 +256,7 @@ class CognitoJwtVerifier:
             # pool's own JWKS, so its signature is still checked before iss is refused.
             jwks_url = self._jwks_urls.get(iss, self.jwks_url) if type(iss) is str \
                 else self.jwks_url
-            key = self.jwks_cache.get_key(jwks_url, kid)
+            key = self.jwks_cache.get_key(jwks_url, str(kid))
             try:
                 key.verify(signature, signing_input, _PKCS1V15, _SHA256)
             except InvalidSignature:

@@ -42,6 +42,8 @@ from .secret_hash import secret_hash
 
 __all__ = ["SrpClient", "SrpTrace", "cognito_timestamp", "sign_in"]
 
+# RFC 5054's published group, kept here as every Cognito SDK ships it: this module is read
+# as the app's whole half of SRP, and a published constant cannot drift from the server's.
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
     "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"

@@ -14,6 +14,12 @@ import threading
 
 from .. import cognito_ids
 from ..clock import Clock
+from .apigateway.authorizers import AuthorizerCache
+from .apigateway.directory import ApiDirectory
+from .apigateway.invoke import ApiGatewayState
+from .apigateway.jwt_check import KeySource
+from .apigateway.urls import ROUTES as APIGATEWAY_ROUTES
+from .functions import Functions
 from .hosted_ui.state import HostedUiState
 from .hosted_ui.urls import ROUTES as HOSTED_UI_ROUTES
 from .identity.enforcement import IamEnforcement
@@ -32,12 +38,14 @@ from .user_pools.keys import KeyStore
 from .user_pools.mailbox import Mailbox
 from .user_pools.operations import OPERATIONS as USER_POOLS_OPERATIONS
 from .user_pools.operations import SERVICE as USER_POOLS_SERVICE
+from .user_pools.passkeys import PasskeyStore
 from .user_pools.passwords import PasswordVault
 from .user_pools.sessions import SessionStore
 from .user_pools.tokens import TokenService
 from .user_pools.totp import TotpRegistry
 from .user_pools.triggers import Triggers
 from .user_pools.urls import ROUTES as ISSUER_ROUTES
+from .user_pools.user_auth import UserAuthState
 
 
 class Emulator:
@@ -62,8 +70,12 @@ class Emulator:
         self.codes = CodeBook(clock)               # confirmation, reset, verification codes
         self.totp = TotpRegistry(clock)                 # software-token MFA secrets
         self.challenges = ChallengeStore(clock)    # sign-ins waiting for a challenge answer
+        self.user_auth = UserAuthState(clock)      # USER_AUTH: choices, one-time codes, passkeys
+        self.passkeys = PasskeyStore(clock)        # WebAuthn settings and users' passkeys
+        self.functions = Functions(region, account_id)   # "Lambda": ARN -> Python callable
         self.triggers = Triggers(self)             # Lambda triggers played by Python functions
         self.tokens.pre_token_generation = self.triggers.pre_token_generation
+        self.tokens.machine_token_generation = self.triggers.machine_token_generation
         # the hosted UI's and identity pools' state of this lab
         self.hosted_ui = HostedUiState(clock)
         self.identity = IdentityState(
@@ -76,7 +88,11 @@ class Emulator:
                for name, handler in USER_POOLS_OPERATIONS.items()},
             **{(IDENTITY_SERVICE, name): handler
                for name, handler in IDENTITY_OPERATIONS.items()}}
-        self.routes = Routes(ISSUER_ROUTES + HOSTED_UI_ROUTES)
+        # API Gateway's data plane (moto keeps the APIs; the lab serves and authorizes them)
+        self.apigateway = ApiGatewayState(
+            directory=ApiDirectory(gate, account_id, region, access_key),
+            keys=KeySource(self), cache=AuthorizerCache(clock))
+        self.routes = Routes(ISSUER_ROUTES + HOSTED_UI_ROUTES + APIGATEWAY_ROUTES)
         self.base_url = ""            # set once the server knows its port
         self.app = Dispatcher(self)
         self._client_pools: dict[str, str] = {}

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from werkzeug.routing import Map, Rule
 
+from ..cognito_ids import USER_POOL_ID_PATTERN
+
 if TYPE_CHECKING:
     from werkzeug.wrappers import Request, Response
 
@@ -40,7 +42,7 @@ class Route:
 
 # Paths no AWS service but the hosted UI and the issuer answers on (see the module docstring).
 OWNED_PATHS = re.compile(r"/(oauth2|login|logout|\.well-known)(/|$)"
-                         r"|/[\w-]+_[0-9a-zA-Z]+/\.well-known(/|$)")   # (a pool id)
+                         rf"|/{USER_POOL_ID_PATTERN}/\.well-known(/|$)")
 _PRESIGNED = ("X-Amz-Signature=", "X-Amz-Credential=", "AWSAccessKeyId=")
 
 

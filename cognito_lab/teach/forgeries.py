@@ -11,42 +11,41 @@ To make its tokens the gallery signs in three demo users, adds an app client nam
 ``reports`` to the pool (a second app, for "a token of another client"), starts and stops a
 second lab (another user pool, for "a token of another pool") and, for the entries only
 Cognito could sign, signs with the pool's own key. It never moves the lab's clock.
+
+This module is the gallery itself (its entries and the self-check); the token surgery is in
+``forgery_surgery``, the real tokens and keys it starts from in ``forgery_setup``, and the
+text and HTML tables in ``forgery_report``.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
-import html
-import json
-import urllib.request
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from cognito_lab.client import secret_hash
+from cognito_lab import b64url
+from cognito_lab.client import password
 from cognito_lab.teach import Verdict, verdict
 
-_esc = html.escape
+from .forgery_report import gallery_html, report_html, report_text
+from .forgery_setup import (
+    OTHER_APP_NAME,
+    fetch_jwks,
+    other_app_client_id,
+    other_pool_access_token,
+)
+from .forgery_setup import sign_as_pool as _sign_as_pool  # (tests import it from here)
+from .forgery_surgery import decode as _decode
+from .forgery_surgery import part as _part
+from .forgery_surgery import pem_from_jwk, public_jwk, sign_hs256, sign_rs256
 
 ANYONE = "anyone"
 A_USER = "any user with a token"
 ISSUER_ONLY = "only the key holder"
-OTHER_APP_NAME = "reports"
-_ATTACKER_TEMPLATE = {"Resources": {
-    "Pool": {"Type": "AWS::Cognito::UserPool", "Properties": {
-        "UserPoolName": "attacker-pool", "UsernameAttributes": ["email"],
-        "Policies": {"PasswordPolicy": {"MinimumLength": 12, "RequireUppercase": True,
-                                        "RequireLowercase": True, "RequireNumbers": True,
-                                        "RequireSymbols": False}}}},
-    "App": {"Type": "AWS::Cognito::UserPoolClient", "Properties": {
-        "UserPoolId": {"Ref": "Pool"}, "ClientName": "attacker-app", "GenerateSecret": False,
-        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}}}}
 
 
 @dataclass(frozen=True)
@@ -121,20 +120,7 @@ class Gallery:
         return f"<Gallery: {len(self)} forged or broken tokens, {len(self.valid)} valid ones>"
 
     def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr class='cl-forgery'><td>{i}</td><td style='text-align:left'><b>{_esc(f.name)}"
-            f"</b></td><td style='text-align:left'>{_esc(f.attack)}</td>"
-            f"<td style='text-align:left'>{_esc(f.made_by)}</td>"
-            f"<td style='text-align:left'>{_esc(f.check)}</td>"
-            f"<td style='text-align:left'><code>{_esc(f.error)}</code></td></tr>"
-            for i, f in enumerate(self, 1))
-        return ("<table class='cl-gallery'><thead><tr><th>#</th>"
-                "<th style='text-align:left'>forged or broken token</th>"
-                "<th style='text-align:left'>the attacker tries</th>"
-                "<th style='text-align:left'>who can make it</th>"
-                "<th style='text-align:left'>the check that stops it</th>"
-                "<th style='text-align:left'>kit error</th></tr></thead>"
-                f"<tbody>{rows}</tbody></table>")
+        return gallery_html(self)
 
     def run(self, verify: Callable[[str], Any]) -> Report:
         """Feed every token to ``verify`` (raise or return a falsy value = rejected)."""
@@ -163,45 +149,13 @@ class Report:
 
     def text(self) -> str:
         """A plain table: one line per token, what was expected and what happened."""
-        width = max(len(o.name) for o in self.outcomes) + 2
-        lines = []
-        for should_accept, title in (
-                (False, "Forged or broken tokens (each must be rejected):"),
-                (True, "Valid tokens (each must be accepted, its claims returned):")):
-            lines.append(title)
-            for o in self.outcomes:
-                if o.should_accept != should_accept:
-                    continue
-                if not should_accept and o.accepted:
-                    said = "LET THROUGH"
-                else:
-                    said = "accepted" if o.accepted else "rejected"
-                    said += f" ({o.detail})" if o.detail else ""
-                lines.append(f"  {'✅' if o.ok else '❌'} {o.name:<{width}}{said}")
-        return "\n".join(lines)
+        return report_text(self)
 
     def __repr__(self) -> str:
         return self.text()
 
     def _repr_html_(self) -> str:
-        rows = []
-        for o in self.outcomes:
-            if not o.should_accept and o.accepted:
-                said = "<b style='color:#b00020'>LET THROUGH</b>"
-            else:
-                said = "accepted" if o.accepted else "rejected"
-                said += f": <code>{_esc(o.detail)}</code>" if o.detail else ""
-            rows.append(
-                f"<tr class='cl-outcome' data-ok='{str(o.ok).lower()}'>"
-                f"<td>{'✅' if o.ok else '❌'}</td><td style='text-align:left'>{_esc(o.name)}</td>"
-                f"<td style='text-align:left'>{'accept' if o.should_accept else 'reject'}</td>"
-                f"<td style='text-align:left'>{said}</td>"
-                f"<td style='text-align:left'><code>{_esc(o.expected)}</code></td></tr>")
-        return ("<table class='cl-report'><thead><tr><th></th>"
-                "<th style='text-align:left'>token</th><th style='text-align:left'>must</th>"
-                "<th style='text-align:left'>your verifier</th>"
-                "<th style='text-align:left'>kit error expected</th></tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
+        return report_html(self)
 
 
 def _outcome(verify: Callable[[str], Any], name: str, token: str, should_accept: bool,
@@ -226,105 +180,6 @@ def _same_claims(result: Any, token: str) -> bool:
     return result.get("jti") == claims.get("jti") and result.get("sub") == claims.get("sub")
 
 
-# --- token surgery -----------------------------------------------------------------------
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _part(value: dict) -> str:
-    return _b64(json.dumps(value, separators=(",", ":")).encode())
-
-
-def _decode(token: str) -> tuple[dict, dict, str]:
-    header_b64, payload_b64, signature_b64 = token.split(".")
-    pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
-    return (json.loads(base64.urlsafe_b64decode(pad(header_b64))),
-            json.loads(base64.urlsafe_b64decode(pad(payload_b64))), signature_b64)
-
-
-def _rs256(header: dict, payload: dict, key: rsa.RSAPrivateKey) -> str:
-    signing_input = f"{_part(header)}.{_part(payload)}"
-    signature = key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
-    return f"{signing_input}.{_b64(signature)}"
-
-
-def _hs256(header: dict, payload: dict, secret: bytes) -> str:
-    signing_input = f"{_part(header)}.{_part(payload)}"
-    mac = hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
-    return f"{signing_input}.{_b64(mac)}"
-
-
-def _public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict:
-    numbers = key.public_key().public_numbers()
-    as_b64 = lambda n: _b64(n.to_bytes((n.bit_length() + 7) // 8, "big"))  # noqa: E731
-    return {"kty": "RSA", "kid": kid, "alg": "RS256", "use": "sig", "n": as_b64(numbers.n),
-            "e": as_b64(numbers.e)}
-
-
-def _pem_from_jwk(jwk: dict) -> bytes:
-    as_int = lambda s: int.from_bytes(base64.urlsafe_b64decode(s + "=" * (-len(s) % 4)),  # noqa: E731
-                                      "big")
-    public = rsa.RSAPublicNumbers(as_int(jwk["e"]), as_int(jwk["n"])).public_key()
-    return public.public_bytes(serialization.Encoding.PEM,
-                               serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
-def _sign_as_pool(lab: Any, claims: dict, purpose: str = "access") -> str:
-    """Sign as Cognito itself, with the pool's current private key.
-
-    No attacker can do this; the gallery does it (reaching into the lab's emulator) to make
-    tokens whose signature is genuine but whose claims are wrong, because a verifier's claim
-    checks must hold on their own.
-    """
-    return lab.sign_as_pool(claims, purpose)
-
-
-# --- real tokens -------------------------------------------------------------------------
-
-
-def _sign_in(idp: Any, client_id: str, client_secret: str | None, username: str,
-             password: str) -> dict:
-    """USER_PASSWORD_AUTH, with SECRET_HASH when the app client has a secret."""
-    parameters = {"USERNAME": username, "PASSWORD": password}
-    if client_secret:
-        parameters["SECRET_HASH"] = secret_hash(username, client_id, client_secret)
-    return idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
-                             AuthParameters=parameters)["AuthenticationResult"]
-
-
-def _other_app_client_id(lab: Any) -> str:
-    """The pool's ``reports`` app client (created once): a second app of the same pool."""
-    idp = lab.client("cognito-idp")
-    listed = idp.list_user_pool_clients(UserPoolId=lab.user_pool_id, MaxResults=60)
-    for item in listed["UserPoolClients"]:
-        if item["ClientName"] == OTHER_APP_NAME:
-            return item["ClientId"]
-    created = idp.create_user_pool_client(
-        UserPoolId=lab.user_pool_id, ClientName=OTHER_APP_NAME, GenerateSecret=False,
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
-    return created["UserPoolClient"]["ClientId"]
-
-
-def _other_pool_access_token(lab: Any) -> tuple[str, str]:
-    """A genuine access token from another user pool (a second lab), and its issuer."""
-    from cognito_lab import Lab
-
-    with Lab.start(_ATTACKER_TEMPLATE, region=lab.region, users=()) as other:
-        mallory = other.add_user("mallory", "mallory@example.net")
-        app = other.app_clients["attacker-app"]
-        result = _sign_in(other.client("cognito-idp"), app.client_id, None, mallory.username,
-                          mallory.password)
-        return result["AccessToken"], other.issuer
-
-
-def _jwks(url: str) -> dict:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback
-    with opener.open(url, timeout=5) as response:
-        return json.load(response)
-
-
 # --- the gallery -------------------------------------------------------------------------
 
 
@@ -333,25 +188,26 @@ def build_gallery(lab: Any, client: str = "server") -> Gallery:
     tokens. Prefer :func:`forgery_gallery`, which keeps one per lab."""
     app = lab.app_clients[client]
     idp = lab.client("cognito-idp")
-    signed_in = {name: _sign_in(idp, app.client_id, app.client_secret, user.username,
-                                user.password)
+    signed_in = {name: password.sign_in(idp, client_id=app.client_id,
+                                        client_secret=app.client_secret,
+                                        username=user.username, password=user.password)
                  for name, user in lab.users.items() if name in ("alice", "bob", "carol")}
     if "bob" not in signed_in or "alice" not in signed_in:
         raise ValueError("the gallery needs the demo users alice and bob (Lab.start() default)")
     bob_header, bob_claims, bob_signature = _decode(signed_in["bob"]["AccessToken"])
     kid = bob_header["kid"]
-    jwks = _jwks(lab.jwks_url)
+    jwks = fetch_jwks(lab.jwks_url)
     access_jwk = next(k for k in jwks["keys"] if k["kid"] == kid)
     promoted = {**bob_claims,
                 "cognito:groups": [*bob_claims.get("cognito:groups", []), "admins"]}
     now = int(lab.clock.now())
     attacker = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    attacker_kid = _b64(hashlib.sha256(b"attacker").digest()) + "="
-    other_app = _other_app_client_id(lab)
+    attacker_kid = b64url.encode(hashlib.sha256(b"attacker").digest()) + "="
+    other_app = other_app_client_id(lab)
     carol = lab.users.get("carol", lab.users["alice"])
-    other_app_token = _sign_in(idp, other_app, None, carol.username,
-                               carol.password)["AccessToken"]
-    other_pool_token, other_issuer = _other_pool_access_token(lab)
+    other_app_token = password.sign_in(idp, client_id=other_app, username=carol.username,
+                                       password=carol.password)["AccessToken"]
+    other_pool_token, other_issuer = other_pool_access_token(lab)
 
     def unsigned(alg: str) -> str:
         return f"{_part({'alg': alg, 'typ': 'JWT'})}.{_part(promoted)}."
@@ -374,8 +230,8 @@ def build_gallery(lab: Any, client: str = "server") -> Gallery:
                 "public) as the shared secret: a verifier that lets the header pick the "
                 "algorithm checks an HMAC keyed with that key.", ANYONE, alg_check,
                 "JwtAlgorithmError",
-                _hs256({"alg": "HS256", "kid": kid, "typ": "JWT"}, promoted,
-                       _pem_from_jwk(access_jwk))),
+                sign_hs256({"alg": "HS256", "kid": kid, "typ": "JWT"}, promoted,
+                           pem_from_jwk(access_jwk))),
         Forgery("payload edited", "Take a real token and change a claim (bob adds admins to "
                 "his cognito:groups), keeping the original signature.", A_USER,
                 "the RS256 signature over header.payload, with the pool's public key",
@@ -388,25 +244,25 @@ def build_gallery(lab: Any, client: str = "server") -> Gallery:
         Forgery("attacker's key, your kid", "Sign with their own RSA key and put your key's "
                 "kid in the header.", ANYONE,
                 "the RS256 signature over header.payload, with the pool's public key",
-                "JwtInvalidSignatureError", _rs256(bob_header, promoted, attacker)),
+                "JwtInvalidSignatureError", sign_rs256(bob_header, promoted, attacker)),
         Forgery("unknown kid", "Sign with their own key under a new kid, hoping the verifier "
                 "trusts any key or refetches the JWKS for every unknown kid.", ANYONE,
                 "kid must be in your pool's JWKS (refetched at most once in a while)",
                 "KidNotFoundError",
-                _rs256({"kid": attacker_kid, "alg": "RS256"}, promoted, attacker)),
+                sign_rs256({"kid": attacker_kid, "alg": "RS256"}, promoted, attacker)),
         Forgery("key embedded in the header (jwk)", "Embed their own public key in the "
                 "header (jwk) and sign with it.", ANYONE,
                 "keys come from your pool's JWKS only: refuse jwk, jku, x5u, x5c",
                 "JwtUnsupportedHeaderError",
-                _rs256({"kid": attacker_kid, "alg": "RS256",
-                        "jwk": _public_jwk(attacker, attacker_kid)}, promoted, attacker)),
+                sign_rs256({"kid": attacker_kid, "alg": "RS256",
+                            "jwk": public_jwk(attacker, attacker_kid)}, promoted, attacker)),
         Forgery("key URL in the header (jku)", "Point jku at a key set they host, and sign "
                 "with the key in it.", ANYONE,
                 "keys come from your pool's JWKS only: refuse jwk, jku, x5u, x5c",
                 "JwtUnsupportedHeaderError",
-                _rs256({"kid": attacker_kid, "alg": "RS256",
-                        "jku": "https://attacker.example/.well-known/jwks.json"},
-                       promoted, attacker)),
+                sign_rs256({"kid": attacker_kid, "alg": "RS256",
+                            "jku": "https://attacker.example/.well-known/jwks.json"},
+                           promoted, attacker)),
         Forgery("token of another user pool", "Send a genuine Cognito token from a user pool "
                 "they own (here: a second lab).", "anyone with an AWS account",
                 "kid must be in YOUR pool's JWKS, and iss must be your pool",
@@ -452,7 +308,7 @@ def _still_good(gallery: Gallery, lab: Any) -> bool:
     still published."""
     now = lab.clock.now()
     try:
-        published = {k["kid"] for k in _jwks(lab.jwks_url)["keys"]}
+        published = {k["kid"] for k in fetch_jwks(lab.jwks_url)["keys"]}
     except OSError:
         return False
     for token in gallery.valid:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cognito_lab.api import decode_unverified
 from cognito_lab.client import pkce
@@ -242,7 +243,8 @@ class PkceStepper:
     def _repr_mimebundle_(self, **kwargs: object) -> dict:
         # A new live widget where a widget manager runs; elsewhere (GitHub, nbviewer, static
         # HTML: widget state is not saved) the static view instead of "VBox(children=…)".
-        data = dict(self.widget()._repr_mimebundle_(**kwargs) or {})
+        widget: Any = self.widget()
+        data = dict(widget._repr_mimebundle_(**kwargs) or {})
         data["text/plain"] = repr(self)
         data["text/html"] = self.static_html()
         return data

@@ -27,9 +27,8 @@ def _result(answer: object) -> dict | None:
     """Accept an AuthenticationResult or the whole InitiateAuth/Respond… response."""
     if not isinstance(answer, dict):
         return None
-    if "AuthenticationResult" in answer:
-        answer = answer["AuthenticationResult"]
-    return answer if "AccessToken" in answer else None
+    result = answer.get("AuthenticationResult", answer)
+    return result if isinstance(result, dict) and "AccessToken" in result else None
 
 
 def check_mfa_sign_in(lab, username: str, password: str,

@@ -255,14 +255,14 @@ def warnings_for(decoded: DecodedToken, now: float) -> list[tuple[str, str]]:
                       "it and take keys from the pool's JWKS only."))
     if decoded.is_jwt and decoded.signature == b"":
         found.append(("no-signature", "The signature is empty: this token is not signed."))
-    exp = payload.get("exp")
+    exp: Any = payload.get("exp")
     if decoded.payload is not None and "exp" not in payload:
         found.append(("no-exp", "No exp claim: this token would never expire. Refuse it."))
     elif "exp" in payload and utc(exp) is None:
         found.append(("bad-exp", f"exp is {json.dumps(exp)}, not a number of seconds."))
     elif utc(exp) is not None and exp <= now:
         found.append(("expired", f"Expired {span(now - exp)} ago."))
-    nbf = payload.get("nbf")
+    nbf: Any = payload.get("nbf")
     if utc(nbf) is not None and nbf > now:
         found.append(("not-yet-valid", f"Not valid for another {span(nbf - now)} (nbf)."))
     return found

@@ -6,6 +6,7 @@ Guide); most match the API's, the rest are mapped here.
 
 from __future__ import annotations
 
+from .. import cognito_ids
 from .model import Context, Created, ResourceType, TemplateError
 
 
@@ -15,7 +16,8 @@ def _drop(props: dict, *names: str) -> dict:
 
 def user_pool(ctx: Context, logical_id: str, props: dict) -> Created:
     idp = ctx.client("cognito-idp")
-    params = _drop(props, "UserPoolName", "EnabledMfas", "MfaConfiguration")
+    params = _drop(props, "UserPoolName", "EnabledMfas", "MfaConfiguration",
+                   "WebAuthnRelyingPartyID", "WebAuthnUserVerification")
     params["PoolName"] = props.get("UserPoolName", logical_id)
     for schema in params.get("Schema", []):
         constraints = schema.get("StringAttributeConstraints") or {}
@@ -30,9 +32,16 @@ def user_pool(ctx: Context, logical_id: str, props: dict) -> Created:
         idp.set_user_pool_mfa_config(
             UserPoolId=pool_id, MfaConfiguration=mfa,
             SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in enabled})
-    provider = f"cognito-idp.{ctx.region}.amazonaws.com/{pool_id}"
-    return Created(pool_id, {"Arn": pool["Arn"], "ProviderName": provider,
-                             "ProviderURL": f"https://{provider}", "UserPoolId": pool_id})
+    webauthn = {key: props[prop] for prop, key in (("WebAuthnRelyingPartyID", "RelyingPartyId"),
+                                                   ("WebAuthnUserVerification",
+                                                    "UserVerification")) if prop in props}
+    if webauthn:          # CloudFormation's passkey properties: SetUserPoolMfaConfig's settings
+        idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration=mfa,
+                                     WebAuthnConfiguration=webauthn)
+    return Created(pool_id, {"Arn": pool["Arn"],
+                             "ProviderName": cognito_ids.provider_name(ctx.region, pool_id),
+                             "ProviderURL": cognito_ids.issuer(ctx.region, pool_id),
+                             "UserPoolId": pool_id})
 
 
 USER_POOL = ResourceType(
@@ -45,7 +54,8 @@ USER_POOL = ResourceType(
         "MfaConfiguration", "Policies", "Schema", "SmsAuthenticationMessage", "SmsConfiguration",
         "SmsVerificationMessage", "UserAttributeUpdateSettings", "UsernameAttributes",
         "UsernameConfiguration", "UserPoolAddOns", "UserPoolName", "UserPoolTags",
-        "UserPoolTier", "VerificationMessageTemplate"}),
+        "UserPoolTier", "VerificationMessageTemplate", "WebAuthnRelyingPartyID",
+        "WebAuthnUserVerification"}),
 )
 
 

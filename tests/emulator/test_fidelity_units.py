@@ -9,7 +9,7 @@ from cognito_lab.emulator.errors import CognitoError
 from cognito_lab.emulator.user_pools import flows, passwords
 from cognito_lab.emulator.user_pools.client_rules import url_problem
 from cognito_lab.emulator.user_pools.delivery import mask
-from cognito_lab.emulator.user_pools.tokens import ClaimsOverride
+from cognito_lab.emulator.user_pools.triggers import claims_override
 
 
 def test_legacy_flows_mean_their_allow_values():
@@ -54,7 +54,7 @@ def test_destinations_are_masked_as_cognito_does():
 
 
 def test_claims_override_keeps_reserved_claims_and_suppression_wins():
-    override = ClaimsOverride.from_v1_response({"claimsOverrideDetails": {
+    override = claims_override({"claimsOverrideDetails": {
         "claimsToAddOrOverride": {"iss": "evil", "plan": "gold", "email": "x@y"},
         "claimsToSuppress": ["email"]}})
     claims = override.apply_to_id({"iss": "real", "email": "a@b", "cognito:groups": ["g"]})
@@ -62,12 +62,12 @@ def test_claims_override_keeps_reserved_claims_and_suppression_wins():
 
 
 def test_an_empty_group_override_suppresses_groups():
-    override = ClaimsOverride.from_v1_response({"claimsOverrideDetails": {
+    override = claims_override({"claimsOverrideDetails": {
         "groupOverrideDetails": None}})
     assert override.apply_to_access({"cognito:groups": ["admins"]}) == {}
 
 
 def test_v1_claims_must_be_strings():
     with pytest.raises(CognitoError, match="Unrecognizable lambda output"):
-        ClaimsOverride.from_v1_response({"claimsOverrideDetails": {
+        claims_override({"claimsOverrideDetails": {
             "claimsToAddOrOverride": {"level": 3}}})

@@ -13,18 +13,13 @@ import secrets
 import threading
 from dataclasses import dataclass, field
 
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from ...b64url import encode_uint
+
 PURPOSES = ("id", "access")
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def _uint_b64(value: int) -> str:
-    return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
 
 
 @dataclass(frozen=True)
@@ -38,11 +33,21 @@ class SigningKey:
     @property
     def public_jwk(self) -> dict:
         numbers = self.private_key.public_key().public_numbers()
-        return {"alg": "RS256", "e": _uint_b64(numbers.e), "kid": self.kid,
-                "kty": "RSA", "n": _uint_b64(numbers.n), "use": "sig"}
+        return {"alg": "RS256", "e": encode_uint(numbers.e), "kid": self.kid,
+                "kty": "RSA", "n": encode_uint(numbers.n), "use": "sig"}
 
     def sign(self, signing_input: bytes) -> bytes:
+        """RS256: RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3)."""
         return self.private_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+
+    def verify(self, signing_input: bytes, signature: bytes) -> bool:
+        """Did this key make ``signature`` (RS256) over ``signing_input``?"""
+        try:
+            self.private_key.public_key().verify(signature, signing_input, padding.PKCS1v15(),
+                                                 hashes.SHA256())
+        except InvalidSignature:
+            return False
+        return True
 
 
 def _new_key(purpose: str) -> SigningKey:
@@ -110,3 +115,12 @@ class KeyStore:
             if key is not None:
                 return pool_id, key
         return None
+
+    def signer_of(self, header: dict, signing_input: bytes, signature: bytes) -> str | None:
+        """The pool whose published key (the header's ``kid``) signed ``signing_input`` with
+        RS256, or None: unknown kid, another ``alg``, or a signature that does not verify."""
+        found = self.find(str(header.get("kid", "")))
+        if found is None or header.get("alg") != "RS256":
+            return None
+        pool_id, key = found
+        return pool_id if key.verify(signing_input, signature) else None

@@ -9,16 +9,17 @@ clock, so a lesson can expire a token by moving the clock.
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+from ... import b64url, cognito_ids
 from ...clock import Clock
-from ..errors import not_authorized
+from ..errors import NotAuthorizedException
 from .directory import ClientSettings, User
-from .keys import KeyStore, b64url
+from .keys import KeyStore
 from .sessions import Session, SessionStore
 
 ADMIN_SCOPE = "aws.cognito.signin.user.admin"
@@ -28,14 +29,10 @@ _REVOCATION_CLAIMS = ("origin_jti", "jti")
 _BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
 
 
-def issuer_url(region: str, pool_id: str) -> str:
-    return f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
-
-
 def access_token_hash(access_token: str) -> str:
     """``at_hash`` (OIDC Core 3.1.3.6, 3.3.2.11): base64url of the left half of the
     SHA-256 of the access token's ASCII (SHA-256 because the tokens are RS256)."""
-    return b64url(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
+    return b64url.encode(hashlib.sha256(access_token.encode("ascii")).digest()[:16])
 
 
 @dataclass(frozen=True)
@@ -66,7 +63,8 @@ RESERVED_CLAIMS = frozenset({
 
 @dataclass(frozen=True)
 class ClaimsOverride:
-    """What a PreTokenGeneration (V1_0) trigger asked for.
+    """What a PreTokenGeneration (V1_0) trigger asked for, applied to the claims here (the
+    trigger's reply is read by ``triggers.claims_override``).
 
     ``add_or_override`` and ``suppress`` change the ID token (suppression wins). When the
     response carries ``groupOverrideDetails`` (``replace_groups``), its groups replace
@@ -80,29 +78,6 @@ class ClaimsOverride:
     groups: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     preferred_role: str | None = None
-
-    @classmethod
-    def from_v1_response(cls, response: dict) -> ClaimsOverride | None:
-        from ..errors import CognitoError
-
-        details = response.get("claimsOverrideDetails")
-        if not details:
-            return None
-        bad = CognitoError("InvalidLambdaResponseException", "Unrecognizable lambda output")
-        add = details.get("claimsToAddOrOverride") or {}
-        suppress = details.get("claimsToSuppress") or []
-        if not isinstance(add, dict) or not all(isinstance(v, str) for v in add.values()):
-            raise bad     # V1_0 claims are strings only
-        if not isinstance(suppress, list) or not all(isinstance(c, str) for c in suppress):
-            raise bad
-        replace = "groupOverrideDetails" in details
-        group_details = details.get("groupOverrideDetails") or {}
-        if not isinstance(group_details, dict):
-            raise bad
-        return cls(add_or_override=dict(add), suppress=tuple(suppress), replace_groups=replace,
-                   groups=tuple(group_details.get("groupsToOverride") or ()),
-                   roles=tuple(group_details.get("iamRolesToOverride") or ()),
-                   preferred_role=group_details.get("preferredRole"))
 
     def apply_to_access(self, claims: dict) -> dict:
         if self.replace_groups:
@@ -143,6 +118,8 @@ class TokenService:
         self.clock = clock
         self.sessions = sessions
         self.pre_token_generation: Callable[..., ClaimsOverride | None] | None = None
+        # the same for machine (client-credentials) tokens: PreTokenGeneration V3_0 only
+        self.machine_token_generation: Callable[..., Any] | None = None
         self._untagged_lock = threading.Lock()
         self._session_of_untagged: dict[str, str] = {}   # signature -> origin_jti
 
@@ -150,11 +127,9 @@ class TokenService:
     def sign(self, pool_id: str, purpose: str, claims: dict) -> str:
         key = self.keys.ring(pool_id).current(purpose)
         header = {"kid": key.kid, "alg": "RS256"}
-        signing_input = (
-            f"{b64url(json.dumps(header, separators=(',', ':')).encode())}."
-            f"{b64url(json.dumps(claims, separators=(',', ':')).encode())}"
-        ).encode("ascii")
-        return f"{signing_input.decode('ascii')}.{b64url(key.sign(signing_input))}"
+        signing_input = f"{b64url.encode_json(header)}.{b64url.encode_json(claims)}"
+        signature = key.sign(signing_input.encode("ascii"))
+        return f"{signing_input}.{b64url.encode(signature)}"
 
     def start_session(self, *, pool_id: str, client: ClientSettings, user: User | None,
                       scopes: list[str], nonce: str | None = None,
@@ -207,15 +182,22 @@ class TokenService:
                          groups_override: list[str] | None, trigger_source: str,
                          client_metadata: dict | None) -> ClaimsOverride | None:
         """Ask the PreTokenGeneration trigger (if any) how to change this user's tokens."""
-        if user is None or self.pre_token_generation is None:
-            return None      # client-credentials tokens get no V1_0 event
+        if user is None:     # client-credentials tokens: a V3_0 event only
+            if self.machine_token_generation is None:
+                return None
+            return self.machine_token_generation(
+                pool_id=session.pool_id, client_id=client.client_id,
+                scopes=list(session.scopes), client_metadata=client_metadata)
+        if self.pre_token_generation is None:
+            return None
         groups = groups_override if groups_override is not None else user.group_names
         roles = [g["RoleArn"] for g in user.groups
                  if g.get("RoleArn") and g["GroupName"] in groups]
         return self.pre_token_generation(
             pool_id=session.pool_id, client_id=client.client_id, user=user,
             trigger_source=trigger_source, groups=list(groups), roles=roles,
-            preferred_role=roles[0] if roles else None, client_metadata=client_metadata)
+            preferred_role=roles[0] if roles else None, client_metadata=client_metadata,
+            scopes=list(session.scopes))
 
     def _tokens(self, session: Session, client: ClientSettings, user: User | None, *,
                 with_id: bool, refresh: str | None, extra_claims: dict | None,
@@ -248,7 +230,8 @@ class TokenService:
         and jti claims are added to the access and ID tokens." Such a token is still tied
         to its session here, by its signature.
         """
-        if client.token_revocation:
+        if client.token_revocation or client.refresh_token_rotation:
+            # AWS "Refresh tokens": with rotation on, origin_jti and jti are added too
             return self.sign(session.pool_id, purpose, claims)
         for name in _REVOCATION_CLAIMS:
             claims.pop(name, None)
@@ -270,7 +253,7 @@ class TokenService:
             user.group_names if user else [])
         if groups:
             claims["cognito:groups"] = groups
-        claims["iss"] = issuer_url(self.region, session.pool_id)
+        claims["iss"] = cognito_ids.issuer(self.region, session.pool_id)
         claims["version"] = 2
         claims["client_id"] = session.client_id
         claims["origin_jti"] = session.origin_jti
@@ -297,7 +280,7 @@ class TokenService:
             if name in _NOT_IN_ID_TOKEN or (readable is not None and name not in readable):
                 continue
             claims[name] = (value == "true") if name in _BOOLEAN_ATTRIBUTES else value
-        claims["iss"] = issuer_url(self.region, session.pool_id)
+        claims["iss"] = cognito_ids.issuer(self.region, session.pool_id)
         claims["cognito:username"] = user.username
         if session.nonce:
             claims["nonce"] = session.nonce
@@ -327,38 +310,26 @@ class TokenService:
         what = "Access Token" if token_use == "access" else "Id Token"
         claims = self._verified_claims(token, what)
         if claims.get("token_use") != token_use:
-            raise not_authorized(f"Invalid {what}")
+            raise NotAuthorizedException(f"Invalid {what}")
         if claims.get("exp", 0) <= self.clock.now():
-            raise not_authorized(f"{what} has expired")
+            raise NotAuthorizedException(f"{what} has expired")
         session = self.sessions.by_origin(self._origin_of(token, claims))
         if session is None:
-            raise not_authorized(f"Invalid {what}")
+            raise NotAuthorizedException(f"Invalid {what}")
         if session.revoked:
-            raise not_authorized(f"{what} has been revoked")
+            raise NotAuthorizedException(f"{what} has been revoked")
         return claims, session
 
     def _verified_claims(self, token: str, what: str) -> dict:
-        import base64
-
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.asymmetric import padding
-
         try:
-            header_b64, payload_b64, signature_b64 = token.split(".")
-            pad = lambda s: s + "=" * (-len(s) % 4)  # noqa: E731
-            header = json.loads(base64.urlsafe_b64decode(pad(header_b64)))
-            claims = json.loads(base64.urlsafe_b64decode(pad(payload_b64)))
-            signature = base64.urlsafe_b64decode(pad(signature_b64))
-            found = self.keys.find(header.get("kid", ""))
-            if found is None or header.get("alg") != "RS256" or not isinstance(claims, dict):
-                raise ValueError("unknown key")
-            pool_id, key = found
-            if claims.get("iss") != issuer_url(self.region, pool_id):
+            header, claims, signing_input, signature = b64url.decode_jws(token)
+            if not isinstance(claims, dict):
+                raise ValueError("the payload is not a JSON object")
+            pool_id = self.keys.signer_of(header, signing_input, signature)
+            if pool_id is None:
+                raise ValueError("not signed (RS256) by a key of this lab")
+            if claims.get("iss") != cognito_ids.issuer(self.region, pool_id):
                 raise ValueError("issuer does not match the key's pool")
-            key.private_key.public_key().verify(
-                signature, f"{header_b64}.{payload_b64}".encode("ascii"),
-                padding.PKCS1v15(), hashes.SHA256())
-        except (ValueError, TypeError, AttributeError, InvalidSignature) as exc:
-            raise not_authorized(f"Invalid {what}") from exc
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise NotAuthorizedException(f"Invalid {what}") from exc
         return claims

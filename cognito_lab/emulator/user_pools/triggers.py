@@ -15,8 +15,8 @@ ARN would go; an ARN already in LambdaConfig (from UpdateUserPool or the templat
 bound with ``lab.triggers.bind(arn, fn)``. moto stores LambdaConfig and invokes nothing.
 
 The lab runs PreSignUp, PostConfirmation, PreAuthentication, PostAuthentication and
-PreTokenGeneration (V1_0 events); it refuses to attach the others rather than silently
-never call them.
+PreTokenGeneration (V1_0 events here; V2_0 and V3_0 in ``pre_token_v2``); it refuses to
+attach the others rather than silently never call them.
 """
 
 from __future__ import annotations
@@ -30,12 +30,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import CognitoError
+from ..errors import (
+    InvalidLambdaResponseException,
+    UnexpectedLambdaException,
+    UserLambdaValidationException,
+)
+from . import pre_token_v2
+from .tokens import ClaimsOverride
 
 if TYPE_CHECKING:
     from .. import Emulator
     from .directory import User
-    from .tokens import ClaimsOverride
 
 RUN_BY_THE_LAB = ("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication",
                   "PreTokenGeneration")
@@ -90,26 +95,19 @@ class Triggers:
     def __init__(self, emulator: Emulator) -> None:
         self._emulator = emulator
         self._lock = threading.Lock()
-        self._functions: dict[str, Trigger] = {}
+        self._functions = emulator.functions      # the lab's one registry of Lambda ARNs
         self._invocations: list[Invocation] = []
 
     # -- binding ----------------------------------------------------------------------
     def function_arn(self, name: str) -> str:
         """A well-formed Lambda ARN in the lab's account and region."""
-        return f"arn:aws:lambda:{self._emulator.region}:{self._emulator.account_id}:function:{name}"
+        return self._functions.arn(name)
 
     def bind(self, arn: str, fn: Trigger) -> str:
-        if not callable(fn):
-            raise TypeError(f"a trigger must be a function taking (event, context), not {fn!r}")
-        if not isinstance(arn, str) or not arn.startswith("arn:aws:lambda:"):
-            raise ValueError(f"not a Lambda function ARN: {arn!r}")
-        with self._lock:
-            self._functions[arn] = fn
-        return arn
+        return self._functions.bind(arn, fn)
 
     def unbind(self, arn: str) -> None:
-        with self._lock:
-            self._functions.pop(arn, None)
+        self._functions.unbind(arn)
 
     def attach(self, pool_id: str, trigger: str, fn: Trigger, *, name: str | None = None) -> str:
         """Bind ``fn`` and set it as the pool's ``trigger`` in LambdaConfig; return the ARN."""
@@ -151,12 +149,13 @@ class Triggers:
         config = self.lambda_config(pool_id) if config is None else config
         if trigger == "PreTokenGeneration" and config.get("PreTokenGenerationConfig"):
             versioned = config["PreTokenGenerationConfig"]
-            if versioned.get("LambdaVersion", "V1_0") != "V1_0":
-                raise CognitoError("UnexpectedLambdaException",
-                                   f"the lab runs V1_0 pre token generation events only, not "
-                                   f"{versioned.get('LambdaVersion')}")
-            return versioned.get("LambdaArn")
+            return versioned.get("LambdaArn") or config.get(trigger)
         return config.get(trigger)
+
+    def pre_token_generation_version(self, pool_id: str) -> str:
+        """The pool's PreTokenGenerationConfig.LambdaVersion ("V1_0" unless set)."""
+        versioned = self.lambda_config(pool_id).get("PreTokenGenerationConfig") or {}
+        return versioned.get("LambdaVersion") or "V1_0"
 
     # -- invoking ---------------------------------------------------------------------
     @property
@@ -169,21 +168,22 @@ class Triggers:
             self._invocations.clear()
 
     def run(self, pool_id: str, trigger: str, trigger_source: str, *, user_name: str,
-            client_id: str | None, request: dict, pool: dict | None = None) -> dict | None:
+            client_id: str | None, request: dict, pool: dict | None = None,
+            version: str = "1") -> dict | None:
         """Invoke the pool's ``trigger`` if it has one; return the event's ``response``.
 
-        ``pool``: the pool's DescribeUserPool answer, if the caller has it at hand."""
+        ``pool``: the pool's DescribeUserPool answer, if the caller has it at hand;
+        ``version``: the event's version ("2", "3": PreTokenGeneration V2_0 / V3_0)."""
         config = None if pool is None else (pool.get("LambdaConfig") or {})
         arn = self.arn_for(pool_id, trigger, config)
         if not arn:
             return None
-        with self._lock:
-            fn = self._functions.get(arn)
+        fn = self._functions.get(arn)
         if fn is None:
-            raise CognitoError("UnexpectedLambdaException",
-                               f"{trigger} is set to {arn}, but no Python function is bound "
-                               "to that ARN in the lab: lab.triggers.bind(arn, fn)")
-        event = {"version": "1", "triggerSource": trigger_source,
+            raise UnexpectedLambdaException(
+                f"{trigger} is set to {arn}, but no Python function is bound "
+                "to that ARN in the lab: lab.triggers.bind(arn, fn)")
+        event = {"version": version, "triggerSource": trigger_source,
                  "region": self._emulator.region, "userPoolId": pool_id,
                  "userName": user_name,
                  "callerContext": {"awsSdkVersion": SDK_VERSION, "clientId": client_id},
@@ -193,12 +193,12 @@ class Triggers:
             returned = _call(fn, copy.deepcopy(event), LambdaContext(arn))
         except Exception as exc:  # the function failed: so does the API call
             self._record(pool_id, trigger, trigger_source, arn, sent, None, repr(exc))
-            raise CognitoError("UserLambdaValidationException",
-                               f"{trigger} failed with error {exc}.") from exc
+            raise UserLambdaValidationException(
+                f"{trigger} failed with error {exc}.") from exc
         if not isinstance(returned, dict) or not isinstance(returned.get("response", {}), dict):
             self._record(pool_id, trigger, trigger_source, arn, sent, None,
                          f"returned {type(returned).__name__}, not the event")
-            raise CognitoError("InvalidLambdaResponseException", "Unrecognizable lambda output")
+            raise InvalidLambdaResponseException("Unrecognizable lambda output")
         self._record(pool_id, trigger, trigger_source, arn, sent, returned, None)
         return returned.get("response") or {}
 
@@ -241,10 +241,19 @@ class Triggers:
     def pre_token_generation(self, *, pool_id: str, client_id: str, user: User,
                              trigger_source: str, groups: list[str], roles: list[str],
                              preferred_role: str | None,
-                             client_metadata: dict | None = None) -> ClaimsOverride | None:
-        """The TokenService's hook: run PreTokenGeneration (V1_0) and read its overrides."""
-        from .tokens import ClaimsOverride
-
+                             client_metadata: dict | None = None,
+                             scopes: list[str] | None = None) -> ClaimsOverride | None:
+        """The TokenService's hook: run PreTokenGeneration and read its overrides (V1_0
+        here; V2_0 and V3_0 events in ``pre_token_v2``)."""
+        version = self.pre_token_generation_version(pool_id)
+        if version in ("V2_0", "V3_0"):
+            response = self.run(
+                pool_id, "PreTokenGeneration", trigger_source, user_name=user.username,
+                client_id=client_id, version=pre_token_v2.VERSIONS[version],
+                request=pre_token_v2.user_request(
+                    _event_attributes(user), groups, roles, preferred_role, scopes or [],
+                    client_metadata))
+            return None if response is None else pre_token_v2.read_response(response)
         response = self.run(
             pool_id, "PreTokenGeneration", trigger_source, user_name=user.username,
             client_id=client_id,
@@ -255,10 +264,46 @@ class Triggers:
                      "clientMetadata": dict(client_metadata or {}) or None})
         if response is None:
             return None
-        return ClaimsOverride.from_v1_response(response)
+        return claims_override(response)
+
+    def machine_token_generation(self, *, pool_id: str, client_id: str, scopes: list[str],
+                                 client_metadata: dict | None = None,
+                                 ) -> pre_token_v2.ClaimsAndScopeOverride | None:
+        """The TokenService's hook for machine (client-credentials) tokens: only a V3_0
+        PreTokenGeneration trigger is invoked for them (TokenGeneration_ClientCredentials)."""
+        if self.pre_token_generation_version(pool_id) != "V3_0":
+            return None
+        response = self.run(pool_id, "PreTokenGeneration", "TokenGeneration_ClientCredentials",
+                            user_name=client_id, client_id=client_id, version="3",
+                            request=pre_token_v2.machine_request(scopes, client_metadata))
+        return None if response is None else pre_token_v2.read_response(response)
 
     def for_pool(self, pool_id: str) -> PoolTriggers:
         return PoolTriggers(self, pool_id)
+
+
+def claims_override(response: dict) -> ClaimsOverride | None:
+    """Read a PreTokenGeneration V1_0 event's ``response``: what to change in the tokens
+    (None if it asks for nothing); InvalidLambdaResponseException if it is malformed."""
+    details = response.get("claimsOverrideDetails")
+    if not details:
+        return None
+    bad = InvalidLambdaResponseException("Unrecognizable lambda output")
+    add = details.get("claimsToAddOrOverride") or {}
+    suppress = details.get("claimsToSuppress") or []
+    if not isinstance(add, dict) or not all(isinstance(v, str) for v in add.values()):
+        raise bad     # V1_0 claims are strings only
+    if not isinstance(suppress, list) or not all(isinstance(c, str) for c in suppress):
+        raise bad
+    replace = "groupOverrideDetails" in details
+    group_details = details.get("groupOverrideDetails") or {}
+    if not isinstance(group_details, dict):
+        raise bad
+    return ClaimsOverride(add_or_override=dict(add), suppress=tuple(suppress),
+                          replace_groups=replace,
+                          groups=tuple(group_details.get("groupsToOverride") or ()),
+                          roles=tuple(group_details.get("iamRolesToOverride") or ()),
+                          preferred_role=group_details.get("preferredRole"))
 
 
 def _event_attributes(user: User) -> dict:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
+from ...cognito_ids import JWKS_PATH
 from ..errors import CognitoError
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ def openid_configuration(emulator: Emulator, request: Request, pool_id: str) -> 
         "end_session_endpoint": f"{base}/logout",
         "id_token_signing_alg_values_supported": ["RS256"],
         "issuer": emulator.issuer(pool_id),
-        "jwks_uri": f"{base}/{pool_id}/.well-known/jwks.json",
+        "jwks_uri": f"{base}/{pool_id}{JWKS_PATH}",
         "response_types_supported": ["code", "token"],
         "revocation_endpoint": f"{base}/oauth2/revoke",
         "scopes_supported": ["openid", "email", "phone", "profile"],

@@ -7,7 +7,8 @@ import os
 import pytest
 import requests
 
-from cognito_lab.api.http_load import (
+from cognito_lab.api.sample_api import make_app, serve_in_thread
+from cognito_lab.bench.http_load import (
     ROUTES,
     ApiServerProcess,
     LoadResult,
@@ -15,7 +16,6 @@ from cognito_lab.api.http_load import (
     percentile,
     setup_description,
 )
-from cognito_lab.api.sample_api import make_app, serve_in_thread
 from tests.api.lab_tokens import access_token, verifier_for
 
 
@@ -120,8 +120,8 @@ def test_either_server_serves_and_stops(monkeypatch, waitress_installed):
     import sys
     import threading
 
-    from cognito_lab.api import http_load
     from cognito_lab.api.sample_api import SampleApi
+    from cognito_lab.bench import http_load
 
     if not waitress_installed:
         monkeypatch.setitem(sys.modules, "waitress", None)

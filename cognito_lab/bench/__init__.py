@@ -26,25 +26,26 @@ Each sample is the time of one call, except for calls far below the timer's reso
 
 With HTTP (the default; ``--no-http`` skips it) the sample API is also load-tested over
 real HTTP in a separate server process: no auth, local verification and GetUser, at 1
-and 16 concurrent connections (see :mod:`cognito_lab.api.http_load`).
+and 16 concurrent connections (see :mod:`cognito_lab.bench.http_load`).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import gc
 import json
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cognito_lab.api.http_load import percentile
+from cognito_lab import b64url
+
+from .stats import Stats
+from .stats import percentile as percentile  # importable from here, as before
 
 PUBLISHED_USERREAD_RPS = 120
 """Default UserRead quota (GetUser is in that category), per account and Region.
@@ -93,23 +94,6 @@ class Settings:
             raise ValueError("http_seconds must be > 0 and concurrency levels >= 1")
         if self.simulated_rtt_ms is not None and self.simulated_rtt_ms < 0:
             raise ValueError("simulated_rtt_ms must be >= 0")
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Summary of one method's samples (microseconds)."""
-
-    n: int
-    median: float
-    p95: float
-    p99: float
-    mean: float
-
-    @classmethod
-    def of(cls, samples: Sequence[float]) -> Stats:
-        values = list(samples)
-        return cls(len(values), percentile(values, 0.5), percentile(values, 0.95),
-                   percentile(values, 0.99), statistics.fmean(values))
 
 
 @dataclass
@@ -225,18 +209,13 @@ def fmt_ms(value: float) -> str:
 
 def sign_in(lab: Any, user: str = "alice", client: str = "server") -> dict[str, Any]:
     """USER_PASSWORD_AUTH as a demo user; the AuthenticationResult (tokens)."""
-    from cognito_lab.client import secret_hash
+    from cognito_lab.client import password
 
     app_client = lab.app_clients[client]
     demo = lab.users[user]
-    parameters = {"USERNAME": demo.username, "PASSWORD": demo.password}
-    if app_client.client_secret:
-        parameters["SECRET_HASH"] = secret_hash(demo.username, app_client.client_id,
-                                                app_client.client_secret)
-    response = lab.client("cognito-idp").initiate_auth(
-        ClientId=app_client.client_id, AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters=parameters)
-    return response["AuthenticationResult"]
+    return password.sign_in(lab.client("cognito-idp"), client_id=app_client.client_id,
+                            client_secret=app_client.client_secret, username=demo.username,
+                            password=demo.password)
 
 
 def build_methods(lab: Any, token: str, client_id: str) -> dict[str, Callable[[], Any]]:
@@ -271,9 +250,7 @@ def build_methods(lab: Any, token: str, client_id: str) -> dict[str, Callable[[]
             raise jwt.InvalidTokenError("not an access token of this app client")
         return claims
 
-    header_b64, payload_b64, signature_b64 = token.split(".")
-    signing_input = f"{header_b64}.{payload_b64}".encode("ascii")
-    signature = base64.urlsafe_b64decode(signature_b64 + "=" * (-len(signature_b64) % 4))
+    _, _, signing_input, signature = b64url.decode_jws(token)
     kid = jwt.get_unverified_header(token)["kid"]
     raw_key = pyjwt_keys[kid]
     pkcs1v15, sha256 = padding.PKCS1v15(), hashes.SHA256()
@@ -402,7 +379,7 @@ def measure(methods: dict[str, Callable[[], Any]], settings: Settings,
 def measure_http(lab: Any, token: str, client_id: str, settings: Settings,
                  bar: Any = None) -> tuple[dict[tuple[str, int], Any], dict[str, Any]]:
     """Load-test the sample API (separate process) per route and concurrency."""
-    from cognito_lab.api.http_load import ROUTES, ApiServerProcess, drive, setup_description
+    from .http_load import ROUTES, ApiServerProcess, drive, setup_description
 
     bar = bar or _NoBar()
     config = {"user_pool_id": lab.user_pool_id, "region": lab.region, "client_id": client_id,
@@ -526,7 +503,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         print(result.report())
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -30,21 +30,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .stats import percentile
+
 SERVER_THREADS = 8
 CLIENT_DESCRIPTION = ("one Python thread per connection, http.client with keep-alive, in the "
                       "bench process (which also hosts the lab that answers GetUser)")
 ROUTES = {"noauth": "/local/public", "local": "/local/me", "getuser": "/getuser/me"}
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Linear-interpolated percentile of unsorted ``values`` (``fraction`` in [0, 1])."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    position = (len(ordered) - 1) * fraction
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 @dataclass
@@ -217,11 +208,11 @@ def server_description(threads: int = 8) -> str:
 
             version = dist_version("waitress")
         return (f"waitress {version} ({threads} worker threads, HTTP/1.1 keep-alive), in a "
-                "separate process (python -m cognito_lab.api.http_load), on 127.0.0.1")
+                "separate process (python -m cognito_lab.bench.http_load), on 127.0.0.1")
     except ImportError:
         return ("werkzeug's threaded development server (a new connection and thread per "
                 "request: it always closes the connection; install waitress for keep-alive), "
-                "in a separate process (python -m cognito_lab.api.http_load), on 127.0.0.1")
+                "in a separate process (python -m cognito_lab.bench.http_load), on 127.0.0.1")
 
 
 def _build_app(config: dict[str, Any]) -> Any:
@@ -289,7 +280,7 @@ class ApiServerProcess:
 
         self._stderr = tempfile.TemporaryFile()
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "cognito_lab.api.http_load"], stdin=subprocess.PIPE,
+            [sys.executable, "-m", "cognito_lab.bench.http_load"], stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, stderr=self._stderr, text=True)
         assert self._process.stdin is not None and self._process.stdout is not None
         self._process.stdin.write(json.dumps(config) + "\n")

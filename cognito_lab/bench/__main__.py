@@ -1,0 +1,7 @@
+"""``python -m cognito_lab.bench``: see :mod:`cognito_lab.bench`."""
+
+import sys
+
+from cognito_lab.bench import main
+
+sys.exit(main())

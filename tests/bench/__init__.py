@@ -1,0 +1,1 @@
+"""Tests of the benchmark (cognito_lab.bench) and its HTTP load generator."""
