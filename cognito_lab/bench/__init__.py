@@ -17,7 +17,10 @@ What is timed, for the same access token:
 - ``raw_rsa``: the RSA-2048 PKCS#1 v1.5 SHA-256 signature check alone (``cryptography``),
   the floor under any verifier;
 - ``cache_hit``: a :class:`~cognito_lab.api.token_cache.VerifiedTokenCache` hit (the
-  ``exp`` check still done).
+  ``exp`` check still done);
+- ``getuser_moto``: GetUser against moto alone (its own server, no emulator), the same-run
+  baseline for the lab's GetUser (:mod:`cognito_lab.bench.moto_alone`; on by default, off
+  in ``--quick`` runs and notebooks' ``quick=True``).
 
 Methods run interleaved: many rounds, each a small batch of every method in a rotating
 order, so drift of the machine (other load, frequency scaling) touches all of them alike.
@@ -32,6 +35,7 @@ and 16 concurrent connections (see :mod:`cognito_lab.bench.http_load`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -61,11 +65,15 @@ LABELS = {
     "pyjwt": "PyJWT decode + Cognito checks",
     "raw_rsa": "raw RSA-2048 signature check",
     "cache_hit": "verified-token cache hit",
+    "getuser_moto": "GetUser against moto alone (baseline)",
 }
 JSON_NAMES = {"getuser": "getuser_us", "verify": "verify_us", "pyjwt": "pyjwt_verify_us",
-              "raw_rsa": "raw_rsa_verify_us", "cache_hit": "cache_hit_us"}
+              "raw_rsa": "raw_rsa_verify_us", "cache_hit": "cache_hit_us",
+              "getuser_moto": "getuser_moto_alone_us"}
+BASELINES = ("getuser_moto",)      # measured only when the settings ask for them
 # Calls per sample: a burst only where one call is far below the timer's resolution.
-_INNER = {"getuser": 1, "verify": 1, "pyjwt": 1, "raw_rsa": 1, "cache_hit": 50}
+_INNER = {"getuser": 1, "verify": 1, "pyjwt": 1, "raw_rsa": 1, "cache_hit": 50,
+          "getuser_moto": 1}
 
 
 @dataclass(frozen=True)
@@ -80,11 +88,12 @@ class Settings:
     http_rounds: int = 2
     concurrency: tuple[int, ...] = (1, 16)
     simulated_rtt_ms: float | None = None
+    moto_alone: bool = True         # time GetUser against moto alone too (same run)
 
     @classmethod
     def quick(cls, **changes: Any) -> Settings:
         base = {"rounds": 4, "getuser_batch": 3, "local_batch": 20, "http_seconds": 0.15,
-                "http_rounds": 1}
+                "http_rounds": 1, "moto_alone": False}
         return cls(**{**base, **changes})
 
     def validate(self) -> None:
@@ -121,6 +130,8 @@ class BenchResult:
                   "getuser_vs_cache_hit": m("getuser") / m("cache_hit")}
         if "getuser_simulated" in self.stats:
             ratios["getuser_simulated_vs_verify"] = m("getuser_simulated") / m("verify")
+        if "getuser_moto" in self.stats:
+            ratios["getuser_vs_moto_alone"] = m("getuser") / m("getuser_moto")
         return ratios
 
     def http_figure(self, route: str, concurrency: int, what: str) -> float:
@@ -129,7 +140,7 @@ class BenchResult:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"lab_start_s": round(self.lab_start_s, 3)}
-        for method in METHODS:
+        for method in (*METHODS, *(b for b in BASELINES if b in self.stats)):
             stats = self.stats[method]
             name = JSON_NAMES[method]
             out[name] = round(stats.median, 3)
@@ -166,7 +177,7 @@ class BenchResult:
     def report(self) -> str:
         """A plain-text table of the figures."""
         lines = [f"{'method':<46}{'median':>12}{'p95':>12}{'p99':>12}{'n':>7}"]
-        for method in (*METHODS, "getuser_simulated"):
+        for method in (*METHODS, *BASELINES, "getuser_simulated"):
             if method in self.stats:
                 s = self.stats[method]
                 lines.append(f"{LABELS[method]:<46}{fmt_us(s.median):>12}{fmt_us(s.p95):>12}"
@@ -175,6 +186,8 @@ class BenchResult:
         lines.append(f"GetUser / local verify: × {r['getuser_vs_verify']:.0f}   "
                      f"local verify / raw RSA: × {r['verify_vs_raw']:.2f}   "
                      f"local verify / cache hit: × {r['verify_vs_cache_hit']:.0f}")
+        if "getuser_vs_moto_alone" in r:
+            lines.append(f"GetUser, lab / moto alone: × {r['getuser_vs_moto_alone']:.2f}")
         if self.http:
             lines.append("")
             lines.append(f"{'HTTP route':<22}{'conns':>6}{'req/s':>10}{'p50':>12}{'p99':>12}"
@@ -306,7 +319,9 @@ class _NotebookBar:
         from tqdm.notebook import tqdm  # ImportError without ipywidgets
 
         if display is None:
-            from IPython.display import display
+            from IPython.display import display as ipython_display
+
+            display = ipython_display
         self.total = total
         self.started = time.perf_counter()
         self.bar = tqdm(total=total, desc="bench", unit="step", leave=False, display=False)
@@ -349,19 +364,20 @@ def measure(methods: dict[str, Callable[[], Any]], settings: Settings,
             bar: Any = None) -> dict[str, list[float]]:
     """Interleaved timing: ``rounds`` × (a batch of each method, order rotating)."""
     bar = bar or _NoBar()
-    samples: dict[str, list[float]] = {m: [] for m in METHODS}
-    batch = {m: settings.getuser_batch if m == "getuser" else settings.local_batch
-             for m in METHODS}
+    order = tuple(m for m in (*METHODS, *BASELINES) if m in methods)
+    samples: dict[str, list[float]] = {m: [] for m in order}
+    batch = {m: settings.getuser_batch if m.startswith("getuser") else settings.local_batch
+             for m in order}
     clock = time.perf_counter_ns
-    for method in METHODS:               # warm up caches, branch predictors, connections
+    for method in order:                 # warm up caches, branch predictors, connections
         for _ in range(3 * _INNER[method]):
             methods[method]()
     gc_was_enabled = gc.isenabled()
     gc.disable()                          # as timeit does: no collection inside a sample
     try:
         for round_number in range(settings.rounds):
-            shift = round_number % len(METHODS)
-            for method in METHODS[shift:] + METHODS[:shift]:
+            shift = round_number % len(order)
+            for method in order[shift:] + order[:shift]:
                 call, inner, out = methods[method], _INNER[method], samples[method]
                 for _ in range(batch[method]):
                     started = clock()
@@ -426,23 +442,31 @@ def run(settings: Settings | None = None, *, lab: Any = None, quick: bool = Fals
     http_steps = (1 + settings.http_rounds * len(settings.concurrency) * 3) if settings.http \
         else 0
     bar = _progress_bar(settings.rounds + http_steps, progress)
-    try:
-        client_id = lab.app_clients["server"].client_id
-        token = sign_in(lab, "alice", "server")["AccessToken"]
-        methods = build_methods(lab, token, client_id)
-        samples = measure(methods, settings, bar)
-        stats = {method: Stats.of(values) for method, values in samples.items()}
-        if settings.simulated_rtt_ms is not None:
-            added = settings.simulated_rtt_ms * 1000.0
-            samples["getuser_simulated"] = [v + added for v in samples["getuser"]]
-            stats["getuser_simulated"] = Stats.of(samples["getuser_simulated"])
-        http_results, http_setup = ({}, {})
-        if settings.http:
-            http_results, http_setup = measure_http(lab, token, client_id, settings, bar)
-    finally:
-        bar.close()
-        if own_lab:
-            lab.stop()
+    with contextlib.ExitStack() as stack:
+        if settings.moto_alone:
+            from .moto_alone import MotoAlone
+
+            baseline = stack.enter_context(MotoAlone())
+        try:
+            client_id = lab.app_clients["server"].client_id
+            token = sign_in(lab, "alice", "server")["AccessToken"]
+            methods = build_methods(lab, token, client_id)
+            if settings.moto_alone:
+                methods["getuser_moto"] = baseline.get_user
+            samples = measure(methods, settings, bar)
+            stats = {method: Stats.of(values) for method, values in samples.items()}
+            if settings.simulated_rtt_ms is not None:
+                added = settings.simulated_rtt_ms * 1000.0
+                samples["getuser_simulated"] = [v + added for v in samples["getuser"]]
+                stats["getuser_simulated"] = Stats.of(samples["getuser_simulated"])
+            http_results: dict[tuple[str, int], Any] = {}
+            http_setup: dict[str, Any] = {}
+            if settings.http:
+                http_results, http_setup = measure_http(lab, token, client_id, settings, bar)
+        finally:
+            bar.close()
+            if own_lab:
+                lab.stop()
     return BenchResult(settings=settings, lab_start_s=lab_start_s, samples=samples,
                        stats=stats, http=http_results, http_setup=http_setup,
                        duration_s=time.perf_counter() - started)
@@ -481,6 +505,8 @@ def parser() -> argparse.ArgumentParser:
                    help="concurrent connections, comma-separated (default 1,16)")
     p.add_argument("--simulated-rtt-ms", type=float,
                    help="add a SIMULATED network round trip to GetUser (reported apart)")
+    p.add_argument("--no-moto-alone", dest="moto_alone", action="store_false", default=None,
+                   help="skip the same-run baseline of GetUser against moto alone")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                    help="no progress bar")
     return p
@@ -492,6 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rounds": args.rounds, "getuser_batch": args.getuser_batch,
         "local_batch": args.local_batch, "http": args.http, "http_seconds": args.http_seconds,
         "concurrency": args.concurrency, "simulated_rtt_ms": args.simulated_rtt_ms,
+        "moto_alone": args.moto_alone,
     }.items() if value is not None}
     try:
         result = run(quick=args.quick, progress=args.progress, **changes)

@@ -93,7 +93,8 @@ def drive(url: str, path: str, *, token: str | None = None, concurrency: int = 1
         counts: dict[int, int] = {}
         errors = 0
         problem: BaseException | None = None
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port,
+                                                timeout=timeout)
         try:
             for _ in range(warmup):
                 connection.request("GET", path, headers=headers)
@@ -166,7 +167,7 @@ def _make_server(app: Any, threads: int) -> tuple[Callable[[], None], Callable[[
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         server = make_server("127.0.0.1", 0, app, threaded=True)
-        server.daemon_threads = True
+        server.daemon_threads = True  # type: ignore[attr-defined]  # threaded=True
 
         def stop_werkzeug() -> None:
             server.shutdown()

@@ -79,8 +79,9 @@ def _sub(arg: Any, ctx: Context) -> str:
         name = match.group(1)
         if name in extra:
             return str(extra[name])
-        if "." in name and name.split(".", 1)[0] in ctx.types:
-            return str(_get_att(*name.split(".", 1), ctx))
+        resource, _, attribute = name.partition(".")
+        if attribute and resource in ctx.types:
+            return str(_get_att(resource, attribute, ctx))
         return str(_ref(name, ctx))
 
     # ``${!Literal}`` is CloudFormation's escape for a literal ``${Literal}``.

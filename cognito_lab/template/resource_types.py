@@ -6,7 +6,7 @@ function makes the API calls CloudFormation would make for it.
 
 from __future__ import annotations
 
-from . import iam_resources, resources
+from . import apigateway_resources, iam_resources, resources
 from .model import ResourceType
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
@@ -19,4 +19,9 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
     "AWS::Cognito::IdentityPoolRoleAttachment": iam_resources.IDENTITY_POOL_ROLE_ATTACHMENT,
     "AWS::IAM::Role": iam_resources.IAM_ROLE,
     "AWS::S3::Bucket": iam_resources.S3_BUCKET,
+    "AWS::ApiGatewayV2::Api": apigateway_resources.API,
+    "AWS::ApiGatewayV2::Authorizer": apigateway_resources.AUTHORIZER,
+    "AWS::ApiGatewayV2::Integration": apigateway_resources.INTEGRATION,
+    "AWS::ApiGatewayV2::Route": apigateway_resources.ROUTE,
+    "AWS::ApiGatewayV2::Stage": apigateway_resources.STAGE,
 }

@@ -129,3 +129,25 @@ def test_main_prints_json_that_round_trips(monkeypatch, capsys, lab):
     figures = json.loads(capsys.readouterr().out)
     assert positive(figures["getuser_vs_verify"])
     assert not any(key.startswith("http_") for key in figures)
+
+
+def test_the_lab_getuser_is_measured_against_moto_alone_in_the_same_run():
+    """The lab's GetUser is the lesson's lower bound for Cognito's, so the bench reports
+    moto alone's in the same run (issue: GetUser must cost no more than 2x moto alone;
+    measured, never asserted on speed)."""
+    from cognito_lab.bench import Settings, run
+
+    result = run(Settings.quick(http=False, moto_alone=True, rounds=2, getuser_batch=2,
+                                local_batch=3), progress=False)
+    figures = result.to_dict()
+    assert positive(figures["getuser_moto_alone_us"])
+    assert figures["getuser_vs_moto_alone"] == pytest.approx(
+        figures["getuser_us"] / figures["getuser_moto_alone_us"], rel=0.02)
+    assert len(result.samples["getuser_moto"]) == 4
+    assert "moto alone" in result.report()
+
+
+def test_quick_runs_leave_the_baseline_out():
+    from cognito_lab.bench import Settings
+
+    assert Settings.quick().moto_alone is False and Settings().moto_alone is True
