@@ -52,7 +52,7 @@ def now_from(clock: object | None) -> float:
     if clock is None:
         return time.time()
     if hasattr(clock, "now"):
-        return float(clock.now())  # type: ignore[attr-defined]
+        return float(clock.now())
     if callable(clock):
         return float(clock())
     raise TypeError("clock must be a Clock or a callable returning epoch seconds, "

@@ -33,7 +33,8 @@ class ThreadedServer:
             # kill the kernel. Say what happened instead.
             raise OSError(f"cannot serve {name} on {host}:{port}: the port is in use; "
                           "leave the port out to get a free one") from exc
-        self._server.daemon_threads = True
+        # threaded=True made a ThreadingMixIn server, which has daemon_threads
+        self._server.daemon_threads = True  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name=f"{name}-{self.port}", daemon=True)
         self._thread.start()

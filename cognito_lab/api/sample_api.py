@@ -12,9 +12,10 @@ Routes, and what each needs::
 ``make_app(verifier, mode="getuser", idp_client=...)`` in :class:`~.middleware.GetUserAuth`.
 ``serve_in_thread(app)`` serves either on 127.0.0.1 for a notebook.
 
-Tenant: ``custom:tenant_id`` from the claims, else (GetUser) from the user's attributes.
-An access token carries no custom attributes unless a pre token generation trigger adds
-them, so with plain access tokens and local verification the caller has no tenant and
+Tenant: the ``tenant_id`` claim (which notebook 09's pre token generation trigger puts in
+the access token) or ``custom:tenant_id`` from the claims, else (GetUser) from the user's
+attributes. An access token carries no custom attributes unless a pre token generation
+trigger adds them, so with plain access tokens and local verification the caller has no tenant and
 ``/orders`` lists every tenant's orders; notebook 09 closes that gap.
 """
 
@@ -90,9 +91,10 @@ def _json(start_response: Callable, status: str, content: Any,
 
 
 def tenant_of(environ: Mapping[str, Any]) -> str | None:
-    """The caller's tenant: from the token's claims, else from GetUser's attributes."""
+    """The caller's tenant: from the token's claims (``tenant_id``, else
+    ``custom:tenant_id``), else from GetUser's attributes."""
     claims = environ.get(CLAIMS_KEY) or {}
-    tenant = claims.get("custom:tenant_id")
+    tenant = claims.get("tenant_id", claims.get("custom:tenant_id"))
     if tenant is None:
         tenant = (environ.get(USER_KEY) or {}).get("attributes", {}).get("custom:tenant_id")
     return tenant if isinstance(tenant, str) else None

@@ -50,8 +50,9 @@ def execute(path: Path, *, timeout: float = 120.0) -> Outcome:
     started = time.perf_counter()
     try:
         notebook = nbformat.read(path, as_version=4)
-    except Exception as error:  # a broken file is a failure to report, not a crash
-        return Outcome(path.name, 0.0, False, None, f"cannot read the notebook: {error}")
+    except Exception as unreadable:  # a broken file is a failure to report, not a crash
+        return Outcome(path.name, 0.0, False, None,
+                       f"cannot read the notebook: {unreadable}")
     current = {"index": None}
 
     def on_cell_start(cell, cell_index, **_):

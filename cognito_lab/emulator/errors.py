@@ -185,6 +185,66 @@ class InvalidLambdaResponseException(CognitoError):
     code = "InvalidLambdaResponseException"
 
 
+class RefreshTokenReuseException(CognitoError):
+    """A refresh token that refresh-token rotation has replaced (after its grace period)."""
+
+    code = "RefreshTokenReuseException"
+
+
+class LimitExceededException(CognitoError):
+    """A per-resource limit is reached (e.g. two secrets per app client)."""
+
+    code = "LimitExceededException"
+
+
+class FeatureUnavailableInTierException(CognitoError):
+    """A setting or request needs a higher feature plan (UserPoolTier) than the pool's."""
+
+    code = "FeatureUnavailableInTierException"
+
+
+class WebAuthnNotEnabledException(CognitoError):
+    """Passkeys are not a sign-in factor of this user pool (AllowedFirstAuthFactors)."""
+
+    code = "WebAuthnNotEnabledException"
+
+
+class WebAuthnConfigurationMissingException(CognitoError):
+    """The pool has neither a passkey relying party id nor a domain to use as one."""
+
+    code = "WebAuthnConfigurationMissingException"
+
+
+class WebAuthnChallengeNotFoundException(CognitoError):
+    """CompleteWebAuthnRegistration without a live StartWebAuthnRegistration challenge."""
+
+    code = "WebAuthnChallengeNotFoundException"
+
+
+class WebAuthnClientMismatchException(CognitoError):
+    """The registration was started through another app client."""
+
+    code = "WebAuthnClientMismatchException"
+
+
+class WebAuthnRelyingPartyMismatchException(CognitoError):
+    """The authenticator made the credential for another relying party id."""
+
+    code = "WebAuthnRelyingPartyMismatchException"
+
+
+class WebAuthnOriginNotAllowedException(CognitoError):
+    """The credential was made on a web origin outside the pool's relying party id."""
+
+    code = "WebAuthnOriginNotAllowedException"
+
+
+class WebAuthnCredentialNotSupportedException(CognitoError):
+    """The authenticator's credential can't be used (its response doesn't verify)."""
+
+    code = "WebAuthnCredentialNotSupportedException"
+
+
 # -- cognito-identity -------------------------------------------------------------------------
 class ResourceConflictException(CognitoError):
     """An identity-pool login is already linked to another identity."""

@@ -213,11 +213,10 @@ RECAPS: dict[str, list[Q]] = {
     ],
     "09": [
         Q("Where should an API get the caller's tenant?",
-          ["from a header the SPA sends", "from the ID token", "from the user pool, "
-           "looked up for the verified username (or from a V2_0 trigger's access-token "
-           "claim)"], answer=2,
-          explain="Access tokens carry no custom attributes by default; the tenant must "
-                  "come from somewhere the user cannot write.",
+          ["from a header the SPA sends", "from the ID token", "from a claim a V2_0 pre "
+           "token generation trigger put in the verified access token"], answer=2,
+          explain="Access tokens carry no custom attributes by default; a V2_0 trigger "
+                  "copies the immutable tenant in, where the user cannot write it.",
           why={0: "the client chooses headers: anyone could claim any tenant",
                1: "APIs accept access tokens only (notebook 06)"}),
         Q("A PreSignUp trigger returns the event unchanged for every sign-up. It…",
@@ -235,11 +234,70 @@ RECAPS: dict[str, list[Q]] = {
           why={0: "the callback URLs, OAuth flows and scopes would be reset",
                2: "a new client has a new id: every app would need reconfiguring"}),
     ],
+    "10": [
+        Q("Your pool is on the Lite plan and you add EMAIL_OTP to AllowedFirstAuthFactors. "
+          "What does Cognito do?",
+          ["sends codes by email from then on",
+           "refuses the setting: passwordless first factors need Essentials or Plus",
+           "accepts it but ignores it until you add a domain"], answer=1,
+          explain="One-time passwords and passkeys are Essentials features: Cognito answers "
+                  "FeatureUnavailableInTierException.",
+          why={0: "Lite has no passwordless sign-in; the setting itself is refused",
+               2: "a domain has nothing to do with it; the plan does"}),
+        Q("The app starts USER_AUTH with only USERNAME. What comes back?",
+          ["tokens, if the username exists",
+           "SELECT_CHALLENGE with the AvailableChallenges this user can meet",
+           "an error: PREFERRED_CHALLENGE is required"], answer=1,
+          explain="Without a preference, Cognito lists the user's choices; the app answers "
+                  "SELECT_CHALLENGE with ANSWER.",
+          why={0: "a username proves nothing: every factor needs an answer",
+               2: "PREFERRED_CHALLENGE is optional"}),
+        Q("A phishing site at a look-alike address relays Cognito's WEB_AUTHN challenge to "
+          "the user. Why does it get nothing it can use?",
+          ["passkeys expire after one minute",
+           "the browser won't use the shop's passkey there, and a signature names the "
+           "origin it was made for, which Cognito checks",
+           "Cognito blocks unknown IP addresses"], answer=1,
+          explain="The origin is inside the signed data: a signature made for the phishing "
+                  "origin is refused, and changing the origin breaks the signature.",
+          why={0: "a passkey lasts until it is deleted; the challenge is what is fresh",
+               2: "Cognito doesn't judge IP addresses here; the signed origin does the work"}),
+    ],
+    "11": [
+        Q("A REST API method sits behind a Cognito user pool authorizer and names no OAuth "
+          "scopes. Which token gets in?",
+          ["the pool's access tokens", "the pool's ID tokens, from any of its app clients",
+           "any JWT with a valid signature"], answer=1,
+          explain="Without scopes the Cognito authorizer takes the ID token; name the API's "
+                  "scope on the method and it takes only access tokens carrying it.",
+          why={0: "without scopes the authorizer refuses access tokens: it wants the ID "
+                  "token — the pitfall",
+               2: "the token must come from a user pool named in the authorizer's "
+                  "providerARNs"}),
+        Q("A Lambda authorizer asks GetUser and its answers are cached for 300 seconds. A "
+          "user signs out everywhere. How long can their access token still get in?",
+          ["not at all: GetUser refuses it", "until the cached answer's TTL runs out, up "
+           "to 5 minutes", "until the token's exp, always"], answer=1,
+          explain="While the answer is cached, the authorizer is not invoked; once the TTL "
+                  "is over it asks GetUser again, which refuses the token.",
+          why={0: "the cached \"yes\" is used without invoking the authorizer",
+               2: "that is the window of an authorizer that never asks Cognito (the JWT "
+                  "authorizer); this one asks again when the TTL runs out"}),
+        Q("Which scope should a method that lists orders require?",
+          ["openid", "the API's own scope, orders/read", "aws.cognito.signin.user.admin"],
+          answer=1,
+          explain="A method accepts a token carrying any one of its scopes: ask for the "
+                  "scope that says what this caller may do.",
+          why={0: "every user's hosted-UI sign-in may carry openid: any app of the pool "
+                  "would get in",
+               2: "InitiateAuth gives this scope to every signed-in user; it says the token "
+                  "may call Cognito's user APIs, not yours"}),
+    ],
 }
 
 
 def recap(number: str) -> Quiz:
-    """The recap quiz of notebook ``number`` ("00" … "09")."""
+    """The recap quiz of notebook ``number`` ("00" … "11")."""
     return Quiz(RECAPS[number], title=f"Recap of notebook {number}: check your understanding")
 
 

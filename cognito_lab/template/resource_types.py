@@ -24,4 +24,10 @@ RESOURCE_TYPES: dict[str, ResourceType] = {
     "AWS::ApiGatewayV2::Integration": apigateway_resources.INTEGRATION,
     "AWS::ApiGatewayV2::Route": apigateway_resources.ROUTE,
     "AWS::ApiGatewayV2::Stage": apigateway_resources.STAGE,
+    "AWS::ApiGateway::RestApi": apigateway_resources.REST_API,
+    "AWS::ApiGateway::Resource": apigateway_resources.REST_RESOURCE,
+    "AWS::ApiGateway::Authorizer": apigateway_resources.REST_AUTHORIZER,
+    "AWS::ApiGateway::Method": apigateway_resources.REST_METHOD,
+    "AWS::ApiGateway::Deployment": apigateway_resources.REST_DEPLOYMENT,
+    "AWS::ApiGateway::Stage": apigateway_resources.REST_STAGE,
 }

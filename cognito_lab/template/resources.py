@@ -28,16 +28,17 @@ def user_pool(ctx: Context, logical_id: str, props: dict) -> Created:
     pool_id = pool["Id"]
     mfa = props.get("MfaConfiguration", "OFF")
     enabled = props.get("EnabledMfas") or []
+    settings: dict = {}
     if mfa != "OFF" or enabled:
-        idp.set_user_pool_mfa_config(
-            UserPoolId=pool_id, MfaConfiguration=mfa,
-            SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in enabled})
+        settings.update(MfaConfiguration=mfa, SoftwareTokenMfaConfiguration={
+            "Enabled": "SOFTWARE_TOKEN_MFA" in enabled})
     webauthn = {key: props[prop] for prop, key in (("WebAuthnRelyingPartyID", "RelyingPartyId"),
                                                    ("WebAuthnUserVerification",
                                                     "UserVerification")) if prop in props}
     if webauthn:          # CloudFormation's passkey properties: SetUserPoolMfaConfig's settings
-        idp.set_user_pool_mfa_config(UserPoolId=pool_id, MfaConfiguration=mfa,
-                                     WebAuthnConfiguration=webauthn)
+        settings["WebAuthnConfiguration"] = webauthn
+    if settings:
+        idp.set_user_pool_mfa_config(UserPoolId=pool_id, **settings)
     return Created(pool_id, {"Arn": pool["Arn"],
                              "ProviderName": cognito_ids.provider_name(ctx.region, pool_id),
                              "ProviderURL": cognito_ids.issuer(ctx.region, pool_id),

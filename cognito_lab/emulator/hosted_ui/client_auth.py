@@ -17,7 +17,6 @@ and nothing else does. A raw ``+`` decoded per RFC alone would become a space.
 
 from __future__ import annotations
 
-import hmac
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus
 
@@ -55,15 +54,15 @@ def authenticate(emulator: Emulator, request: Request, *, status: int = 400) -> 
                              "client_id in the body differs from the Basic header's", status)
         app = find_app(emulator, client_id)
         if app is None and basic.username != client_id:
-            app = find_app(emulator, basic.username)
+            app = find_app(emulator, basic.username or "")
     else:
-        client_id, secrets = form_id, [form_secret] if form_secret is not None else []
+        client_id, secrets = form_id or "", [form_secret] if form_secret is not None else []
         app = find_app(emulator, client_id)
     if app is None:
         raise OAuthError("invalid_client", "no app client has this client_id", status)
     secret = next((s for s in secrets if s), None)
     if app.secret:
-        if not any(s and hmac.compare_digest(s.encode(), app.secret.encode()) for s in secrets):
+        if not any(app.secret_matches(s) for s in secrets):
             raise OAuthError("invalid_client", "the client secret is missing or wrong", status)
     elif secret:
         raise OAuthError("invalid_client", "this app client has no secret, yet one was sent",

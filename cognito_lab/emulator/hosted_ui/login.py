@@ -11,7 +11,7 @@ the CSRF token of the form it came from.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
 from werkzeug.wrappers import Request, Response
@@ -52,9 +52,10 @@ class LoginPage:
         self.checked = checked
         self.state = emulator.hosted_ui
         cookie = request.cookies.get(CSRF_COOKIE)
-        self.csrf = cookie if self.state.csrf.signed(cookie) else self.state.csrf.new_token()
+        self.csrf = (cookie if cookie is not None and self.state.csrf.signed(cookie)
+                     else self.state.csrf.new_token())
 
-    def _page(self, template: str, **context: object) -> Response:
+    def _page(self, template: str, **context: Any) -> Response:
         response = render(template, action=f"login?{self.checked.query}", csrf=self.csrf,
                           app_name=self.checked.app.name, **context)
         response.set_cookie(CSRF_COOKIE, self.csrf, httponly=True, samesite="Lax",

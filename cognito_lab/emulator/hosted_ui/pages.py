@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from werkzeug.wrappers import Response
@@ -32,7 +33,7 @@ def environment() -> Environment:
                        lstrip_blocks=True)
 
 
-def render(template: str, *, status: int = 200, **context: object) -> Response:
+def render(template: str, *, status: int = 200, **context: Any) -> Response:
     html = environment().get_template(template).render(**context)
     response = Response(html, status=status, content_type="text/html; charset=utf-8")
     response.headers.update(SECURITY_HEADERS)

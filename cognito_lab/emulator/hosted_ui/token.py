@@ -7,11 +7,13 @@ below, in the order the endpoint applies them.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
+from ..user_pools import token_refresh
 from ..user_pools.directory import ClientSettings, User
 from ..user_pools.tokens import TokenSet
 from . import client_auth, rfc7636, scopes
@@ -68,10 +70,15 @@ def refresh_token(emulator: Emulator, app: ClientSettings, form: dict) -> TokenS
     token = form.get("refresh_token")
     if not token:
         raise OAuthError("invalid_request", "refresh_token is required")
-    if app.auth_flows and "ALLOW_REFRESH_TOKEN_AUTH" not in app.auth_flows:
+    if app.auth_flows and "ALLOW_REFRESH_TOKEN_AUTH" not in app.auth_flows \
+            and not app.refresh_token_rotation:   # a rotating client turns that flow off
         raise OAuthError("unauthorized_client",
                          "the app client does not allow ALLOW_REFRESH_TOKEN_AUTH")
-    session = emulator.sessions.by_refresh_token(token)
+    try:
+        session = token_refresh.live_session(emulator, token)
+    except token_refresh.RotatedOut:
+        raise OAuthError("invalid_grant", "the refresh token was replaced by refresh token "
+                         "rotation and its grace period is over") from None
     if session is None or session.pool_id != app.pool_id:
         raise OAuthError("invalid_grant", "the refresh token is not valid")
     if session.client_id != app.client_id:
@@ -83,9 +90,12 @@ def refresh_token(emulator: Emulator, app: ClientSettings, form: dict) -> TokenS
         raise OAuthError("invalid_grant", "the refresh token has expired")
     user = _enabled_user(emulator, app.pool_id, session.username or "")
     tokens = emulator.tokens.refresh(session, app, user, at_hash=True)
+    # AWS "Refresh tokens": with rotation on, the refresh_token grant rotates too
+    tokens = token_refresh.rotate(emulator, app, session, token, tokens)
     if emulator.hosted_ui.is_hosted(session.origin_jti) and "openid" not in session.scopes:
         # A hosted-UI session without the openid scope never gets an ID token.
-        tokens = TokenSet(tokens.access_token, None, None, tokens.expires_in, tokens.session)
+        tokens = TokenSet(tokens.access_token, None, tokens.refresh_token, tokens.expires_in,
+                          tokens.session)
     return tokens
 
 
@@ -99,7 +109,23 @@ def client_credentials(emulator: Emulator, app: ClientSettings, form: dict) -> T
     except scopes.ScopeError as exc:
         raise OAuthError("invalid_scope", str(exc)) from None
     return emulator.tokens.start_session(pool_id=app.pool_id, client=app, user=None,
-                                         scopes=granted, with_refresh=False, with_id=False)
+                                         scopes=granted, with_refresh=False, with_id=False,
+                                         client_metadata=_client_metadata(form))
+
+
+def _client_metadata(form: dict) -> dict | None:
+    """AWS "Token endpoint": ``aws_client_metadata``, URL-encoded JSON passed to the pre
+    token generation trigger (a V3_0 event) in client-credentials grants."""
+    raw = form.get("aws_client_metadata")
+    if raw is None:
+        return None
+    try:
+        metadata = json.loads(raw)
+    except ValueError:
+        metadata = None
+    if not isinstance(metadata, dict):
+        raise OAuthError("invalid_request", "aws_client_metadata must be a JSON object")
+    return {str(k): str(v) for k, v in metadata.items()}
 
 
 GRANTS = {"authorization_code": authorization_code, "refresh_token": refresh_token,

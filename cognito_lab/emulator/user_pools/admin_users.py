@@ -14,7 +14,12 @@ from __future__ import annotations
 import secrets
 import string
 
-from ..errors import CognitoError, invalid_parameter
+from ..errors import (
+    CognitoError,
+    InvalidParameterException,
+    UnsupportedUserStateException,
+    UsernameExistsException,
+)
 from ..operations import Call
 from .attributes import as_dict, check_attributes, check_required, with_username_attribute
 from .delivery import send_temporary_password
@@ -55,7 +60,7 @@ def admin_create_user(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     username = call.param("Username")
     if not isinstance(username, str) or not username:
-        raise invalid_parameter("Missing required parameter Username")
+        raise InvalidParameterException("Missing required parameter Username")
     pool = emulator.directory.pool(pool_id)
     policy = PasswordPolicy.of_pool(pool)
     given_password = call.param("TemporaryPassword")
@@ -68,12 +73,12 @@ def admin_create_user(call: Call) -> dict:
     check_attributes(pool, given, creating=True)
     check_required(pool, with_username_attribute(pool, username, given))
     if emulator.directory.stored_username(pool_id, username) is not None:
-        raise CognitoError("UsernameExistsException", "User account already exists")
+        raise UsernameExistsException("User account already exists")
     try:
         answer = call.forward({**call.params, "TemporaryPassword": password})
     except CognitoError as error:
-        if error.code == "UsernameExistsException":
-            raise CognitoError("UsernameExistsException", "User account already exists") from None
+        if isinstance(error, UsernameExistsException):
+            raise UsernameExistsException("User account already exists") from None
         raise
     user = user_from(answer["User"])
     try:
@@ -96,9 +101,9 @@ def resend_invitation(call: Call, pool: dict, username: str, password: str,
     pool_id = call.param("UserPoolId")
     user = emulator.directory.user(pool_id, username)
     if user.status != "FORCE_CHANGE_PASSWORD":
-        raise CognitoError("UnsupportedUserStateException",
-                           f"Resend not possible. {username} status is not "
-                           "FORCE_CHANGE_PASSWORD")
+        raise UnsupportedUserStateException(
+            f"Resend not possible. {username} status is not "
+            "FORCE_CHANGE_PASSWORD")
     emulator.moto.idp("AdminSetUserPassword", UserPoolId=pool_id, Username=user.username,
                       Password=password, Permanent=False)
     emulator.passwords.set(pool_id, user.username, password, temporary=True)

@@ -22,7 +22,7 @@ read-only to every client). Reads follow ReadAttributes (GetUser, the ID token, 
 
 from __future__ import annotations
 
-from ..errors import invalid_parameter, not_authorized
+from ..errors import InvalidParameterException, NotAuthorizedException
 
 STANDARD = ("address", "birthdate", "email", "email_verified", "family_name", "gender",
             "given_name", "locale", "middle_name", "name", "nickname", "phone_number",
@@ -49,7 +49,7 @@ def as_dict(attributes: list[dict] | None) -> dict[str, str]:
         return {}
     if not isinstance(attributes, list) or not all(
             isinstance(a, dict) and "Name" in a for a in attributes):
-        raise invalid_parameter("User attributes must be a list of {Name, Value} objects")
+        raise InvalidParameterException("User attributes must be a list of {Name, Value} objects")
     return {str(a["Name"]): str(a.get("Value", "")) for a in attributes}
 
 
@@ -81,16 +81,16 @@ def check_attributes(pool: dict, attributes: dict[str, str], *, creating: bool) 
     for name, value in attributes.items():
         spec = schema.get(name)
         if spec is None or name.startswith("dev:"):
-            raise invalid_parameter(f"user.{name}: Attribute does not exist in the schema.")
+            raise InvalidParameterException(f"user.{name}: Attribute does not exist in the schema.")
         if not creating and (name == "sub" or not spec.get("Mutable", True)):
-            raise invalid_parameter(
+            raise InvalidParameterException(
                 f"user.{name}: Attribute cannot be updated. (changing an immutable attribute)")
         if creating and name == "sub":
-            raise invalid_parameter("user.sub: Attribute cannot be updated. "
-                                    "(changing an immutable attribute)")
+            raise InvalidParameterException("user.sub: Attribute cannot be updated. "
+                                            "(changing an immutable attribute)")
         problem = _problem(name, value, spec)
         if problem:
-            raise invalid_parameter(f"user.{name}: {problem}")
+            raise InvalidParameterException(f"user.{name}: {problem}")
 
 
 VERIFIED_FLAGS = ("email_verified", "phone_number_verified")
@@ -120,7 +120,7 @@ def check_writable(pool: dict, listed: list[str] | None, names, *,
     the schema: an attribute the client can't write is refused whatever its value)."""
     allowed = writable_by_client(pool, listed, signing_up=signing_up)
     if any(name not in allowed for name in names):
-        raise not_authorized(UNAUTHORIZED_WRITE)
+        raise NotAuthorizedException(UNAUTHORIZED_WRITE)
 
 
 def missing_required(pool: dict, attributes: dict[str, str]) -> list[str]:
@@ -132,7 +132,7 @@ def missing_required(pool: dict, attributes: dict[str, str]) -> list[str]:
 def check_required(pool: dict, attributes: dict[str, str]) -> None:
     missing = missing_required(pool, attributes)
     if missing:
-        raise invalid_parameter("Attributes did not conform to the schema: " + "".join(
+        raise InvalidParameterException("Attributes did not conform to the schema: " + "".join(
             f"{name}: The attribute is required\n" for name in missing).rstrip("\n"))
 
 

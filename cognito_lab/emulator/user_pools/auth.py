@@ -26,7 +26,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..errors import CognitoError, invalid_parameter, not_authorized, resource_not_found
+from ..errors import (
+    CodeMismatchException,
+    CognitoError,
+    InvalidParameterException,
+    InvalidUserPoolConfigurationException,
+    NotAuthorizedException,
+    PasswordResetRequiredException,
+    ResourceNotFoundException,
+    UnsupportedOperationException,
+    UserNotConfirmedException,
+)
 from ..operations import Call
 from . import flows
 from .attributes import check_attributes, check_required, missing_required
@@ -66,14 +76,15 @@ def begin(call: Call) -> SignIn:
     """Resolve the pool and app client (an admin call must name a client of its pool)."""
     client_id = call.param("ClientId")
     if not isinstance(client_id, str) or not client_id:
-        raise invalid_parameter("Missing required parameter ClientId")
+        raise InvalidParameterException("Missing required parameter ClientId")
     pool_id = call.param("UserPoolId") or call.emulator.pool_of_client(client_id)
     try:
         client = call.emulator.directory.client(pool_id, client_id)
     except CognitoError as error:
-        if error.code == "ResourceNotFoundException" and not error.message.startswith(
+        if isinstance(error, ResourceNotFoundException) and not error.message.startswith(
                 "User pool "):      # moto names only the client id: say what is missing
-            raise resource_not_found(f"User pool client {client_id} does not exist.") from None
+            raise ResourceNotFoundException(
+                f"User pool client {client_id} does not exist.") from None
         raise
     return SignIn(call, pool_id, client, dict(call.param("ClientMetadata") or {}))
 
@@ -81,7 +92,7 @@ def begin(call: Call) -> SignIn:
 def required(params: dict, name: str) -> str:
     value = params.get(name)
     if not isinstance(value, str) or not value:
-        raise invalid_parameter(f"Missing required parameter {name}")
+        raise InvalidParameterException(f"Missing required parameter {name}")
     return value
 
 
@@ -127,7 +138,7 @@ def initiate_auth(call: Call) -> dict:
         flows.require_flow(flow, ctx.client.auth_flows, admin=admin)
     params = call.param("AuthParameters") or {}
     if not isinstance(params, dict):
-        raise invalid_parameter("AuthParameters must be a map of strings")
+        raise InvalidParameterException("AuthParameters must be a map of strings")
     if flow in REFRESH_FLOWS:
         return refresh(ctx, params)
     if flow in PASSWORD_FLOWS:
@@ -136,11 +147,11 @@ def initiate_auth(call: Call) -> dict:
         return srp_sign_in(ctx, params)
     if flow == "CUSTOM_AUTH":
         if not (ctx.pool().get("LambdaConfig") or {}).get("DefineAuthChallenge"):
-            raise invalid_parameter("Custom auth lambda trigger is not configured for the "
-                                    "user pool.")
-    raise CognitoError("UnsupportedOperationException",
-                       f"The lab does not implement the {flow} flow; it runs USER_SRP_AUTH, "
-                       "USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH.")
+            raise InvalidParameterException("Custom auth lambda trigger is not configured for the "
+                                            "user pool.")
+    raise UnsupportedOperationException(
+        f"The lab does not implement the {flow} flow; it runs USER_SRP_AUTH, "
+        "USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and REFRESH_TOKEN_AUTH.")
 
 
 def password_sign_in(ctx: SignIn, params: dict) -> dict:
@@ -164,7 +175,7 @@ def srp_sign_in(ctx: SignIn, params: dict) -> dict:
     try:
         int(srp_a, 16)
     except ValueError:
-        raise invalid_parameter("SRP_A must be a hexadecimal number") from None
+        raise InvalidParameterException("SRP_A must be a hexadecimal number") from None
     user = ctx.emulator.directory.find_user(ctx.pool_id, username)
     check_secret_hash(ctx.call, ctx.client, params.get("SECRET_HASH"), names_of(user, username))
     if user is None:
@@ -174,7 +185,7 @@ def srp_sign_in(ctx: SignIn, params: dict) -> dict:
     ctx.emulator.triggers.pre_authentication(ctx.pool_id, user, ctx.client.client_id)
     credential = ctx.emulator.passwords.get(ctx.pool_id, user.username)
     if credential is None:
-        raise not_authorized(
+        raise NotAuthorizedException(
             "This user's password was set before the lab could compute an SRP verifier for "
             "it, so USER_SRP_AUTH can't work for them yet. Set the password again (for "
             "example AdminSetUserPassword) or sign in once with a password flow.")
@@ -193,7 +204,7 @@ def start_handshake(ctx: SignIn, user_id: str, salt_hex: str, verifier: int,
     try:
         return ServerHandshake.start(ctx.pool_id, user_id, salt_hex, verifier, srp_a)
     except ValueError as exc:
-        raise invalid_parameter(f"SRP_A is not valid: {exc}") from None
+        raise InvalidParameterException(f"SRP_A is not valid: {exc}") from None
 
 
 def simulated_srp_challenge(ctx: SignIn, username: str, srp_a: str) -> dict:
@@ -214,23 +225,27 @@ def simulated_srp_challenge(ctx: SignIn, username: str, srp_a: str) -> dict:
 def refresh(ctx: SignIn, params: dict) -> dict:
     """REFRESH_TOKEN_AUTH: new access and ID tokens for a live, unrevoked session."""
     emulator = ctx.emulator
+    if ctx.client.refresh_token_rotation:   # AWS "Refresh tokens": not with rotation on
+        raise InvalidParameterException(
+            "REFRESH_TOKEN_AUTH can't be used with an app client that has refresh token "
+            "rotation enabled; refresh with GetTokensFromRefreshToken.")
     token = required(params, "REFRESH_TOKEN")
     session = emulator.sessions.by_refresh_token(token)
     if session is None or session.client_id != ctx.client.client_id \
             or session.pool_id != ctx.pool_id:
-        raise not_authorized("Invalid Refresh Token")
+        raise NotAuthorizedException("Invalid Refresh Token")
     user = emulator.directory.find_user(ctx.pool_id, session.username)
     check_secret_hash(ctx.call, ctx.client, params.get("SECRET_HASH"),
                       names_of(user, params.get("USERNAME"), session.username))
     if session.revoked:
-        raise not_authorized("Refresh Token has been revoked")
+        raise NotAuthorizedException("Refresh Token has been revoked")
     if session.refresh_expires_at is not None and \
             session.refresh_expires_at <= emulator.clock.now():
-        raise not_authorized("Refresh Token has expired")
+        raise NotAuthorizedException("Refresh Token has expired")
     if user is None:
-        raise not_authorized("User does not exist.")
+        raise NotAuthorizedException("User does not exist.")
     if not user.enabled:
-        raise not_authorized("User is disabled.")
+        raise NotAuthorizedException("User is disabled.")
     tokens = emulator.tokens.refresh(session, ctx.client, user, client_metadata=ctx.metadata)
     return {"AuthenticationResult": tokens.authentication_result(), "ChallengeParameters": {}}
 
@@ -239,12 +254,12 @@ def refresh(ctx: SignIn, params: dict) -> dict:
 def after_first_factor(ctx: SignIn, user: User, *, new_password_set: bool = False) -> dict:
     """The password (or SRP proof) is right: account state, then challenges, then tokens."""
     if not user.enabled:
-        raise not_authorized("User is disabled.")
+        raise NotAuthorizedException("User is disabled.")
     if user.status == "UNCONFIRMED":
-        raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
+        raise UserNotConfirmedException("User is not confirmed.")
     if user.status == "RESET_REQUIRED":
-        raise CognitoError("PasswordResetRequiredException",
-                           "Password reset required for the user")
+        raise PasswordResetRequiredException(
+            "Password reset required for the user")
     if user.status == "FORCE_CHANGE_PASSWORD":
         check_temporary_password_age(ctx, user)
         pool = ctx.pool()
@@ -268,8 +283,8 @@ def check_temporary_password_age(ctx: SignIn, user: User) -> None:
         return
     days = PasswordPolicy.of_pool(ctx.pool()).temporary_password_validity_days
     if credential.set_at + days * 86400 <= ctx.emulator.clock.now():
-        raise not_authorized("Temporary password has expired and must be reset by an "
-                             "administrator.")
+        raise NotAuthorizedException("Temporary password has expired and must be reset by an "
+                                     "administrator.")
 
 
 def mfa_challenge_for(ctx: SignIn, user: User) -> str | None:
@@ -280,9 +295,9 @@ def mfa_challenge_for(ctx: SignIn, user: User) -> str | None:
         if token.secret is not None:
             return "SOFTWARE_TOKEN_MFA"
         if not totp_in_pool:
-            raise CognitoError("InvalidUserPoolConfigurationException",
-                               "The lab can only set up TOTP (SOFTWARE_TOKEN_MFA); enable it "
-                               "with SetUserPoolMfaConfig.")
+            raise InvalidUserPoolConfigurationException(
+                "The lab can only set up TOTP (SOFTWARE_TOKEN_MFA); enable it "
+                "with SetUserPoolMfaConfig.")
         return "MFA_SETUP"
     if setting == "OPTIONAL" and token.secret is not None and token.enabled:
         return "SOFTWARE_TOKEN_MFA"
@@ -320,11 +335,11 @@ def respond_to_auth_challenge(call: Call) -> dict:
     name = call.param("ChallengeName")
     responses = call.param("ChallengeResponses") or {}
     if not isinstance(responses, dict):
-        raise invalid_parameter("ChallengeResponses must be a map of strings")
+        raise InvalidParameterException("ChallengeResponses must be a map of strings")
     answer = ANSWERS.get(name)
     if answer is None:
-        raise invalid_parameter(f"The lab does not run the {name} challenge; it runs "
-                                f"{', '.join(ANSWERS)}.")
+        raise InvalidParameterException(f"The lab does not run the {name} challenge; it runs "
+                                        f"{', '.join(ANSWERS)}.")
     return answer(ctx, responses)
 
 
@@ -333,7 +348,7 @@ def take(ctx: SignIn, challenge: str, responses: dict, **extra: object) -> Pendi
                                            client_id=ctx.client.client_id,
                                            challenge=challenge, **extra)
     if pending.pool_id != ctx.pool_id:
-        raise not_authorized("Invalid session for the user.")
+        raise NotAuthorizedException("Invalid session for the user.")
     return pending
 
 
@@ -346,7 +361,7 @@ def user_of(ctx: SignIn, pending: PendingSignIn, responses: dict) -> User:
         raise incorrect_username_or_password()
     named = responses.get("USERNAME")
     if named and named not in names_of(user):
-        raise not_authorized("Invalid session for the user.")
+        raise NotAuthorizedException("Invalid session for the user.")
     ctx.metadata = ctx.metadata or pending.client_metadata
     return user
 
@@ -365,8 +380,8 @@ def answer_password_verifier(ctx: SignIn, responses: dict) -> dict:
     signature = responses.get("PASSWORD_CLAIM_SIGNATURE")
     timestamp = responses.get("TIMESTAMP")
     if not isinstance(signature, str) or not isinstance(timestamp, str):
-        raise invalid_parameter("Missing required parameter PASSWORD_CLAIM_SIGNATURE or "
-                                "TIMESTAMP")
+        raise InvalidParameterException("Missing required parameter PASSWORD_CLAIM_SIGNATURE or "
+                                        "TIMESTAMP")
     if block != base64.b64encode(handshake.secret_block).decode("ascii") \
             or not handshake.signature_is_valid(signature, timestamp):
         raise incorrect_username_or_password()
@@ -408,9 +423,9 @@ def answer_software_token_mfa(ctx: SignIn, responses: dict) -> dict:
     pending = take(ctx, "SOFTWARE_TOKEN_MFA", responses)
     user = user_of(ctx, pending, responses)
     code = responses.get("SOFTWARE_TOKEN_MFA_CODE")
-    if not ctx.emulator.totp.check(ctx.pool_id, user.username, code, ctx.emulator.clock.now()):
+    if not ctx.emulator.totp.check(ctx.pool_id, user.username, code):
         ctx.emulator.challenges.put_back(pending)
-        raise CognitoError("CodeMismatchException", "Invalid code or auth state for the user.")
+        raise CodeMismatchException("Invalid code or auth state for the user.")
     return issue_tokens(ctx, user, new_password_set=pending.new_password_set)
 
 
@@ -419,8 +434,8 @@ def answer_mfa_setup(ctx: SignIn, responses: dict) -> dict:
     pending = take(ctx, "MFA_SETUP", responses)
     if not pending.totp_verified:
         ctx.emulator.challenges.put_back(pending)
-        raise not_authorized("Invalid session for the user. Set up the software token with "
-                             "AssociateSoftwareToken and VerifySoftwareToken first.")
+        raise NotAuthorizedException("Invalid session for the user. Set up the software token with "
+                                     "AssociateSoftwareToken and VerifySoftwareToken first.")
     user = user_of(ctx, pending, responses)
     ctx.emulator.totp.set_preference(ctx.pool_id, user.username, enabled=True, preferred=True)
     return issue_tokens(ctx, user, new_password_set=pending.new_password_set)

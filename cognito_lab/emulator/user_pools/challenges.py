@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 
 from ...clock import Clock
-from ..errors import not_authorized
+from ..errors import NotAuthorizedException
 from .srp import ServerHandshake
 
 
@@ -66,10 +66,10 @@ class ChallengeStore:
                                 and _b64(p.handshake.secret_block) == secret_block), None)
             if pending is None or pending.client_id != client_id \
                     or pending.challenge != challenge:
-                raise not_authorized("Invalid session for the user.")
+                raise NotAuthorizedException("Invalid session for the user.")
             del self._pending[pending.session]
         if pending.expires_at <= self._clock.now():
-            raise not_authorized("Invalid session for the user, session is expired.")
+            raise NotAuthorizedException("Invalid session for the user, session is expired.")
         return pending
 
     def put_back(self, pending: PendingSignIn) -> None:

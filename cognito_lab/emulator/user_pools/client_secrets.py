@@ -20,6 +20,8 @@ from __future__ import annotations
 import secrets
 import string
 import threading
+import time
+from dataclasses import dataclass
 
 SECRET_LENGTH = 51
 SECRET_ALPHABET = string.ascii_lowercase + string.digits + "+"
@@ -30,12 +32,29 @@ def new_secret() -> str:
     return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(SECRET_LENGTH))
 
 
+MAX_SECRETS = 2     # AWS, AddUserPoolClientSecret: "up to 2 active secrets per app client"
+
+
+@dataclass(frozen=True)
+class SecretEntry:
+    """One active secret of an app client (ClientSecretDescriptorType)."""
+
+    secret_id: str          # AWS: "<client-id>--<epoch-create-time>"
+    value: str
+    created: float          # epoch seconds
+    generated: bool = True  # made by Cognito (False: the caller chose the value)
+
+
 class ClientSecrets:
-    """The AWS-shaped secret standing in for each of moto's (one lab's clients)."""
+    """The AWS-shaped secret standing in for each of moto's (one lab's clients), and the
+    secrets added and deleted since (AddUserPoolClientSecret, DeleteUserPoolClientSecret:
+    ``client_secret_rotation``). A client's first secret is the stand-in for moto's; the
+    ``ClientSecret`` every answer shows is the oldest secret still active."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._for_moto: dict[str, str] = {}
+        self._entries: dict[str, list[SecretEntry]] = {}    # client id -> active secrets
 
     def secret_for(self, moto_secret: str) -> str:
         with self._lock:
@@ -44,12 +63,51 @@ class ClientSecrets:
                 secret = self._for_moto[moto_secret] = new_secret()
             return secret
 
+    def entries(self, client: dict) -> list[SecretEntry]:
+        """The active secrets of a ``UserPoolClient`` from moto (none for a public client)."""
+        if not client.get("ClientSecret"):
+            return []
+        client_id = client["ClientId"]
+        with self._lock:
+            found = self._entries.get(client_id)
+        if found is None:
+            created = client.get("CreationDate")     # moto may not say: then, first seen
+            created = created.timestamp() if hasattr(created, "timestamp") else float(
+                created or time.time())
+            first = SecretEntry(f"{client_id}--{int(created * 1000)}",
+                                self.secret_for(client["ClientSecret"]), created)
+            with self._lock:
+                found = self._entries.setdefault(client_id, [first])
+        return list(found)
+
+    def add(self, client: dict, now: float, value: str | None = None) -> SecretEntry:
+        """A new active secret (generated unless ``value`` is given); the caller checks
+        the limit first."""
+        current = self.entries(client)
+        client_id = client["ClientId"]
+        stamp = int(now * 1000)
+        taken = {e.secret_id for e in current}
+        while f"{client_id}--{stamp}" in taken:     # the lab's clock may stand still
+            stamp += 1
+        entry = SecretEntry(f"{client_id}--{stamp}", value or new_secret(), now,
+                            generated=value is None)
+        with self._lock:
+            self._entries[client_id] = [*current, entry]
+        return entry
+
+    def delete(self, client: dict, secret_id: str) -> None:
+        current = self.entries(client)
+        with self._lock:
+            self._entries[client["ClientId"]] = [e for e in current
+                                                 if e.secret_id != secret_id]
+
     def as_aws(self, client: dict) -> dict:
         """A ``UserPoolClient`` from moto, as Cognito shows it: its secret swapped for
-        the stand-in, and an emptied ``ReadAttributes`` (see ``client_rules``) left out."""
+        the oldest active secret (at first the stand-in for moto's), and an emptied
+        ``ReadAttributes`` (see ``client_rules``) left out."""
         shown = dict(client)
         if shown.get("ClientSecret"):
-            shown["ClientSecret"] = self.secret_for(shown["ClientSecret"])
+            shown["ClientSecret"] = self.entries(client)[0].value
         if shown.get("ReadAttributes") == []:
             del shown["ReadAttributes"]
         return shown

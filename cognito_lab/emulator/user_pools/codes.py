@@ -14,20 +14,20 @@ import threading
 from dataclasses import dataclass
 
 from ...clock import Clock
-from ..errors import CognitoError
+from ..errors import CodeMismatchException, CognitoError, ExpiredCodeException
 
 LIFETIME_SECONDS = {"confirmation": 24 * 3600, "password_reset": 3600,
                     "attribute_verification": 24 * 3600}
 
 
 def code_mismatch() -> CognitoError:
-    return CognitoError("CodeMismatchException",
-                        "Invalid verification code provided, please try again.")
+    return CodeMismatchException(
+        "Invalid verification code provided, please try again.")
 
 
 def code_expired() -> CognitoError:
-    return CognitoError("ExpiredCodeException",
-                        "Invalid code provided, please request a code again.")
+    return ExpiredCodeException(
+        "Invalid code provided, please request a code again.")
 
 
 @dataclass(frozen=True)

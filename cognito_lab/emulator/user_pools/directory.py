@@ -34,6 +34,9 @@ class ClientSettings:
     """
 
     raw: dict
+    # every active secret (AddUserPoolClientSecret may add a second); raw's ClientSecret
+    # is the first of them
+    secrets: tuple[str, ...] = ()
 
     @property
     def client_id(self) -> str:
@@ -55,6 +58,26 @@ class ClientSettings:
     def is_public(self) -> bool:
         """A public client (browser, mobile app) has no secret."""
         return not self.secret
+
+    def secret_matches(self, given: object) -> bool:
+        """Whether ``given`` is one of the client's active secrets (constant time each)."""
+        import hmac
+
+        if not isinstance(given, str) or not given:
+            return False
+        return any(hmac.compare_digest(given.encode(), s.encode())
+                   for s in (self.secrets or ((self.secret,) if self.secret else ())))
+
+    @property
+    def refresh_token_rotation(self) -> bool:
+        """RefreshTokenRotation.Feature is ENABLED (AWS, RefreshTokenRotationType)."""
+        return (self.raw.get("RefreshTokenRotation") or {}).get("Feature") == "ENABLED"
+
+    @property
+    def rotation_grace_seconds(self) -> int:
+        """RetryGracePeriodSeconds: how long a rotated-out refresh token still works."""
+        return int((self.raw.get("RefreshTokenRotation") or {}).get(
+            "RetryGracePeriodSeconds") or 0)
 
     # -- OAuth settings (the hosted UI's rules) ----------------------------------------------
     def _tuple(self, key: str) -> tuple[str, ...]:
@@ -174,7 +197,10 @@ class Directory:
         if cached is None:
             raw = self.moto.idp("DescribeUserPoolClient", UserPoolId=pool_id,
                                 ClientId=client_id)
-            cached = ClientSettings(self.client_secrets.as_aws(raw["UserPoolClient"]))
+            moto_client = raw["UserPoolClient"]
+            cached = ClientSettings(
+                self.client_secrets.as_aws(moto_client),
+                tuple(e.value for e in self.client_secrets.entries(moto_client)))
             self._clients[(pool_id, client_id)] = cached
         return cached
 

@@ -9,12 +9,13 @@ values. moto stores the list (even "ALLOW_FOO") and enforces none of it.
 
 from __future__ import annotations
 
-from ..errors import CognitoError, invalid_parameter
+from ..errors import CognitoError, InvalidParameterException
 
 ALLOW_VALUES = (
     "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
     "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
     "ALLOW_TOKEN_EXCHANGE_DELEGATION", "ALLOW_TOKEN_EXCHANGE_IMPERSONATION",
+    "ALLOW_CLIENT_TOKEN_AUTH",      # GetClientToken (AWS: the client's only flow)
 )
 LEGACY_VALUES = ("ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH")
 EXPLICIT_AUTH_FLOWS = LEGACY_VALUES + ALLOW_VALUES
@@ -50,7 +51,7 @@ _LEGACY_MEANS = {"ADMIN_NO_SRP_AUTH": "ALLOW_ADMIN_USER_PASSWORD_AUTH",
 
 def enum_error(value: object, field: str, allowed: tuple[str, ...]) -> CognitoError:
     """AWS's request-validation message for a value outside an enum."""
-    return invalid_parameter(
+    return InvalidParameterException(
         f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
         f"constraint: Member must satisfy enum value set: [{', '.join(allowed)}]")
 
@@ -60,17 +61,21 @@ def validate_explicit_auth_flows(flows: object) -> None:
     if flows is None:
         return
     if not isinstance(flows, list):
-        raise invalid_parameter("ExplicitAuthFlows must be a list of strings")
+        raise InvalidParameterException("ExplicitAuthFlows must be a list of strings")
     unknown = [f for f in flows if f not in EXPLICIT_AUTH_FLOWS]
     if unknown:
-        raise invalid_parameter(
+        raise InvalidParameterException(
             f"1 validation error detected: Value '[{', '.join(map(str, flows))}]' at "
             "'explicitAuthFlows' failed to satisfy constraint: Member must satisfy "
             "constraint: [Member must satisfy enum value set: "
             f"[{', '.join(EXPLICIT_AUTH_FLOWS)}]]")
+    if "ALLOW_CLIENT_TOKEN_AUTH" in flows and len(set(flows)) > 1:
+        raise InvalidParameterException(
+            "ALLOW_CLIENT_TOKEN_AUTH is mutually exclusive with user authentication flows: "
+            "it must be the only ExplicitAuthFlows value.")
     legacy = [f for f in flows if f in LEGACY_VALUES]
     if legacy and len(legacy) != len(flows):
-        raise invalid_parameter(
+        raise InvalidParameterException(
             "ExplicitAuthFlows can't combine the legacy values "
             f"{', '.join(legacy)} with ALLOW_ values.")
 
@@ -94,8 +99,8 @@ def require_flow(auth_flow: object, explicit_auth_flows: list[str], *, admin: bo
         raise enum_error(auth_flow, "authFlow", AUTH_FLOWS)
     assert isinstance(auth_flow, str)
     if (auth_flow in ADMIN_ONLY and not admin) or (auth_flow in NOT_FOR_ADMIN and admin):
-        raise invalid_parameter("Initiate Auth method not supported.")
+        raise InvalidParameterException("Initiate Auth method not supported.")
     needed, message = REQUIRES[auth_flow]
     if needed not in allowed_flows(explicit_auth_flows):
-        raise invalid_parameter(message)
+        raise InvalidParameterException(message)
     return auth_flow

@@ -24,8 +24,11 @@ class Message:
     code: str | None        # the code or temporary password in it, if any
     username: str | None
     sent_at: float
+    medium: str = "EMAIL"   # "EMAIL", or "SMS" for a text message to a phone number
 
     def __str__(self) -> str:
+        if self.medium == "SMS":
+            return f"SMS to: {self.to}\n\n{self.body}"
         return f"To: {self.to}\nSubject: {self.subject}\n\n{self.body}"
 
 
@@ -38,8 +41,11 @@ class Mailbox:
         self._messages: list[Message] = []
 
     def deliver(self, *, to: str, kind: str, subject: str, body: str,
-                code: str | None = None, username: str | None = None) -> Message:
-        message = Message(to, kind, subject, body, code, username, self._clock.now())
+                code: str | None = None, username: str | None = None,
+                medium: str | None = None) -> Message:
+        """File a message; a phone number (``+...``) gets a text message (SMS)."""
+        medium = medium or ("SMS" if to.startswith("+") else "EMAIL")
+        message = Message(to, kind, subject, body, code, username, self._clock.now(), medium)
         with self._lock:
             self._messages.append(message)
         return message
@@ -49,6 +55,10 @@ class Mailbox:
             return [m for m in self._messages
                     if (to is None or to in (m.to, m.username))
                     and (kind is None or m.kind == kind)]
+
+    def texts(self, to: str | None = None, kind: str | None = None) -> list[Message]:
+        """The SMS outbox: text messages only (one-time codes sent to phone numbers)."""
+        return [m for m in self.messages(to, kind) if m.medium == "SMS"]
 
     def latest(self, to: str | None = None, kind: str | None = None) -> Message:
         """The newest message for ``to`` (address or username); LookupError if none."""

@@ -10,7 +10,12 @@ TOTP switched off: SoftwareTokenMFANotFoundException.
 
 from __future__ import annotations
 
-from ..errors import CognitoError, invalid_parameter, not_authorized
+from ..errors import (
+    EnableSoftwareTokenMFAException,
+    InvalidParameterException,
+    NotAuthorizedException,
+    SoftwareTokenMFANotFoundException,
+)
 from ..operations import Call
 from .challenges import PendingSignIn
 from .token_operations import checked_session
@@ -19,8 +24,8 @@ from .token_operations import checked_session
 def require_totp_in_pool(call: Call, pool_id: str) -> None:
     _, totp_in_pool = call.emulator.directory.mfa_configuration(pool_id)
     if not totp_in_pool:
-        raise CognitoError("SoftwareTokenMFANotFoundException",
-                           "Software Token MFA has not been enabled by the userPool.")
+        raise SoftwareTokenMFANotFoundException(
+            "Software Token MFA has not been enabled by the userPool.")
 
 
 def _setup_session(call: Call) -> PendingSignIn:
@@ -28,7 +33,7 @@ def _setup_session(call: Call) -> PendingSignIn:
     session = call.param("Session")
     pending = call.emulator.challenges.peek(session)
     if pending is None or pending.challenge != "MFA_SETUP" or pending.username is None:
-        raise not_authorized("Invalid session for the user.")
+        raise NotAuthorizedException("Invalid session for the user.")
     return call.emulator.challenges.take(session, client_id=pending.client_id,
                                          challenge="MFA_SETUP")
 
@@ -44,11 +49,11 @@ def _reopen(call: Call, pending: PendingSignIn, *, verified: bool) -> str:
 
 def associate_software_token(call: Call) -> dict:
     if call.param("AccessToken") and call.param("Session"):
-        raise invalid_parameter("Provide either an access token or a session, not both.")
+        raise InvalidParameterException("Provide either an access token or a session, not both.")
     if call.param("Session"):
         pending = _setup_session(call)
         require_totp_in_pool(call, pending.pool_id)
-        secret = call.emulator.totp.associate(pending.pool_id, pending.username)
+        secret = call.emulator.totp.associate(pending.pool_id, str(pending.username))
         return {"SecretCode": secret, "Session": _reopen(call, pending, verified=False)}
     session, user = checked_session(call)
     require_totp_in_pool(call, session.pool_id)
@@ -57,17 +62,16 @@ def associate_software_token(call: Call) -> dict:
 
 def verify_software_token(call: Call) -> dict:
     code = call.param("UserCode")
-    now = call.emulator.clock.now()
-    mismatch = CognitoError("EnableSoftwareTokenMFAException",
-                            "Code mismatch and fail enable Software Token MFA")
+    mismatch = EnableSoftwareTokenMFAException(
+        "Code mismatch and fail enable Software Token MFA")
     if call.param("Session") and not call.param("AccessToken"):
         pending = _setup_session(call)
-        if not call.emulator.totp.verify_pending(pending.pool_id, pending.username, code, now):
+        if not call.emulator.totp.verify_pending(pending.pool_id, str(pending.username), code):
             call.emulator.challenges.put_back(pending)
             raise mismatch
         return {"Status": "SUCCESS", "Session": _reopen(call, pending, verified=True)}
     session, user = checked_session(call)
-    if not call.emulator.totp.verify_pending(session.pool_id, user.username, code, now):
+    if not call.emulator.totp.verify_pending(session.pool_id, user.username, code):
         raise mismatch
     return {"Status": "SUCCESS"}
 
@@ -75,14 +79,14 @@ def verify_software_token(call: Call) -> dict:
 def set_preference(call: Call, pool_id: str, username: str) -> dict:
     for unsupported in ("SMSMfaSettings", "EmailMfaSettings", "WebAuthnMfaSettings"):
         if (call.param(unsupported) or {}).get("Enabled"):
-            raise invalid_parameter(f"The lab sends no SMS or email codes: {unsupported} "
-                                    "can't be enabled here (TOTP can).")
+            raise InvalidParameterException(f"The lab sends no SMS or email codes: {unsupported} "
+                                            "can't be enabled here (TOTP can).")
     wanted = call.param("SoftwareTokenMfaSettings")
     if wanted is None:
         return {}
     token = call.emulator.totp.token(pool_id, username)
     if wanted.get("Enabled") and token.secret is None:
-        raise invalid_parameter("User has not verified software token mfa")
+        raise InvalidParameterException("User has not verified software token mfa")
     call.emulator.totp.set_preference(
         pool_id, username, enabled=bool(wanted.get("Enabled")),
         preferred=bool(wanted.get("PreferredMfa")) if "PreferredMfa" in wanted else None)

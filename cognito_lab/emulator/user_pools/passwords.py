@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 
 from ...clock import Clock
-from ..errors import CognitoError
+from ..errors import CognitoError, InvalidParameterException, InvalidPasswordException
 from . import srp
 
 # AWS's list of special characters for RequireSymbols (the space counts when it is not
@@ -31,8 +31,8 @@ DEFAULT_POLICY = {"MinimumLength": 8, "RequireUppercase": True, "RequireLowercas
 
 
 def invalid_password(reason: str) -> CognitoError:
-    return CognitoError("InvalidPasswordException",
-                        f"Password did not conform with policy: {reason}")
+    return InvalidPasswordException(
+        f"Password did not conform with policy: {reason}")
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,9 @@ class PasswordPolicy:
     def check(self, password: object) -> str:
         """Return ``password`` if it meets the policy; else InvalidPasswordException."""
         if not isinstance(password, str) or not password:
-            raise CognitoError("InvalidParameterException", "A password is required.")
+            raise InvalidParameterException("A password is required.")
         if len(password) > 256 or password != password.strip():
-            raise CognitoError(
-                "InvalidParameterException",
+            raise InvalidParameterException(
                 "1 validation error detected: Value at 'password' failed to satisfy "
                 "constraint: Member must satisfy regular expression pattern: [\\S]+.*[\\S]+ "
                 "and have length less than or equal to 256")

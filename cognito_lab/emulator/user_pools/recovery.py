@@ -12,7 +12,7 @@ answers CodeMismatchException. moto returns its code in a response header and ac
 
 from __future__ import annotations
 
-from ..errors import invalid_parameter, not_authorized
+from ..errors import InvalidParameterException, NotAuthorizedException
 from ..operations import Call
 from .codes import code_mismatch
 from .delivery import send_code, simulated_details
@@ -35,7 +35,7 @@ def recovery_attribute(pool: dict, user: User) -> str | None:
     for mechanism in sorted(setting or LEGACY_RECOVERY, key=lambda m: m.get("Priority", 0)):
         name = mechanism.get("Name")
         if name == "admin_only":
-            raise not_authorized("Contact administrator to reset password.")
+            raise NotAuthorizedException("Contact administrator to reset password.")
         attribute = {"verified_email": "email", "verified_phone_number": "phone_number"}.get(name)
         if attribute and user.attributes.get(attribute) \
                 and user.attributes.get(f"{attribute}_verified") == "true":
@@ -55,12 +55,12 @@ def forgot_password(call: Call) -> dict:
     if not user.enabled:
         if client.prevent_user_existence_errors:
             return pretend
-        raise not_authorized("User is disabled.")
+        raise NotAuthorizedException("User is disabled.")
     attribute = recovery_attribute(pool, user)
     if attribute is None:
         if client.prevent_user_existence_errors:
             return pretend
-        raise invalid_parameter(NO_VERIFIED_CONTACT)
+        raise InvalidParameterException(NO_VERIFIED_CONTACT)
     code = emulator.codes.issue(pool_id, user.username, "password_reset", attribute=attribute)
     return {"CodeDeliveryDetails": send_code(emulator, pool, user, attribute, code,
                                              "password_reset")}
@@ -74,7 +74,7 @@ def confirm_forgot_password(call: Call) -> dict:
             raise code_mismatch()
         if user is None:
             raise user_not_found()
-        raise not_authorized("User is disabled.")
+        raise NotAuthorizedException("User is disabled.")
     code = call.param("ConfirmationCode")
     emulator.codes.check(pool_id, user.username, "password_reset", code, consume=False)
     password = PasswordPolicy.of_pool(emulator.directory.pool(pool_id)).check(

@@ -11,9 +11,12 @@ not implement RevokeToken.
 
 from __future__ import annotations
 
-import hmac
-
-from ..errors import CognitoError, invalid_parameter
+from ..errors import (
+    InvalidParameterException,
+    UnauthorizedException,
+    UnsupportedOperationException,
+    UnsupportedTokenTypeException,
+)
 from ..operations import Call
 
 
@@ -25,29 +28,28 @@ def revoke_token(call: Call) -> dict:
     token = call.param("Token")
     client_id = call.param("ClientId")
     if not isinstance(token, str) or not token:
-        raise invalid_parameter("Missing required parameter Token")
+        raise InvalidParameterException("Missing required parameter Token")
     if not isinstance(client_id, str) or not client_id:
-        raise invalid_parameter("Missing required parameter ClientId")
+        raise InvalidParameterException("Missing required parameter ClientId")
     emulator = call.emulator
     pool_id = emulator.pool_of_client(client_id)
     client = emulator.directory.client(pool_id, client_id)
     if not client.token_revocation:
-        raise CognitoError("UnsupportedOperationException",
-                           "Token revocation is not enabled for this app client.")
+        raise UnsupportedOperationException(
+            "Token revocation is not enabled for this app client.")
     if client.secret is not None:
-        given = call.param("ClientSecret")
-        if not isinstance(given, str) or not hmac.compare_digest(given, client.secret):
-            raise CognitoError("UnauthorizedException",
-                               "Client secret is missing or invalid for this app client.")
+        if not client.secret_matches(call.param("ClientSecret")):
+            raise UnauthorizedException(
+                "Client secret is missing or invalid for this app client.")
     if _looks_like_jwt(token):
-        raise CognitoError("UnsupportedTokenTypeException",
-                           "Only refresh tokens can be revoked; this is a JWT (access or ID "
-                           "token).")
+        raise UnsupportedTokenTypeException(
+            "Only refresh tokens can be revoked; this is a JWT (access or ID "
+            "token).")
     session = emulator.sessions.by_refresh_token(token)
     if session is None:
         return {}                       # RFC 7009 §2.2: an invalid token is not an error
     if session.client_id != client_id:
-        raise CognitoError("UnauthorizedException",
-                           "Refresh tokens must be revoked with the app client that got them.")
+        raise UnauthorizedException(
+            "Refresh tokens must be revoked with the app client that got them.")
     emulator.sessions.revoke(session)
     return {}

@@ -19,7 +19,7 @@ import hmac
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..errors import CognitoError, not_authorized
+from ..errors import InvalidParameterException, NotAuthorizedException
 
 if TYPE_CHECKING:
     from ..operations import Call
@@ -42,15 +42,17 @@ def check_secret_hash(call: Call, client: ClientSettings, given: str | None,
         return
     if client.secret is None:
         if given:
-            raise CognitoError("InvalidParameterException",
-                               f"App client {client.client_id} is not configured for secret "
-                               "but secret hash was received")
+            raise InvalidParameterException(
+                f"App client {client.client_id} is not configured for secret "
+                "but secret hash was received")
         return
     if not given:
-        raise not_authorized(f"Client {client.client_id} is configured with secret but "
-                             "SECRET_HASH was not received")
+        raise NotAuthorizedException(f"Client {client.client_id} is configured with secret but "
+                                     "SECRET_HASH was not received")
+    secrets = client.secrets or (client.secret,)    # every active secret (rotation)
     for name in {n for n in names if n}:
-        if hmac.compare_digest(str(given), expected_secret_hash(name, client.client_id,
-                                                                client.secret)):
-            return
-    raise not_authorized(f"Unable to verify secret hash for client {client.client_id}")
+        for secret in secrets:
+            if hmac.compare_digest(str(given), expected_secret_hash(name, client.client_id,
+                                                                    secret)):
+                return
+    raise NotAuthorizedException(f"Unable to verify secret hash for client {client.client_id}")

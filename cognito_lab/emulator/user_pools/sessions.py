@@ -35,6 +35,8 @@ class SessionStore:
         self._by_origin: dict[str, Session] = {}
         self._by_refresh: dict[str, Session] = {}
         self._signed_out_at: dict[tuple[str, str], float] = {}
+        # refresh tokens rotated out (refresh-token rotation): token -> (session, valid until)
+        self._rotated_out: dict[str, tuple[Session, float]] = {}
 
     def add(self, session: Session) -> Session:
         with self._lock:
@@ -51,6 +53,24 @@ class SessionStore:
             session.refresh_expires_at = expires_at
             self._by_refresh[token] = session
         return token
+
+    def rotate(self, session: Session, old_token: str, grace_until: float) -> str:
+        """Refresh-token rotation: a new refresh token for the session, valid as long as
+        the one it replaces; ``old_token`` keeps working until ``grace_until``."""
+        new = secrets.token_urlsafe(96)
+        with self._lock:
+            self._by_refresh.pop(old_token, None)
+            # a retry inside the grace period doesn't extend it
+            self._rotated_out.setdefault(old_token, (session, grace_until))
+            session.refresh_token = new
+            self._by_refresh[new] = session
+        return new
+
+    def rotated_out(self, token: str) -> tuple[Session, float] | None:
+        """The session a rotated-out refresh token belonged to, and until when it may
+        still be used (its grace period); None if the token was never rotated out."""
+        with self._lock:
+            return self._rotated_out.get(token)
 
     def by_origin(self, origin_jti: str) -> Session | None:
         with self._lock:

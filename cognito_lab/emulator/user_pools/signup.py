@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import uuid
 
-from ..errors import CognitoError, invalid_parameter, not_authorized
+from ..errors import (
+    CognitoError,
+    InvalidParameterException,
+    NotAuthorizedException,
+    UsernameExistsException,
+)
 from ..operations import Call
 from .attributes import (
     as_dict,
@@ -60,9 +65,9 @@ def confirmation_attribute(pool: dict, user: User) -> str | None:
 
 def already_exists(pool: dict) -> CognitoError:
     if "email" in (pool.get("UsernameAttributes") or []):
-        return CognitoError("UsernameExistsException",
-                            "An account with the given email already exists.")
-    return CognitoError("UsernameExistsException", "User already exists")
+        return UsernameExistsException(
+            "An account with the given email already exists.")
+    return UsernameExistsException("User already exists")
 
 
 def create_unconfirmed_user(call: Call, pool_id: str, username: str, password: str,
@@ -136,7 +141,7 @@ def confirm_sign_up(call: Call) -> dict:
     if user is None:
         raise code_mismatch() if client.prevent_user_existence_errors else user_not_found()
     if user.status != "UNCONFIRMED":
-        raise not_authorized(f"User cannot be confirmed. Current status is {user.status}")
+        raise NotAuthorizedException(f"User cannot be confirmed. Current status is {user.status}")
     issued = emulator.codes.check(pool_id, user.username, "confirmation",
                                   call.param("ConfirmationCode"))
     emulator.moto.idp("AdminConfirmSignUp", UserPoolId=pool_id, Username=user.username)
@@ -157,12 +162,12 @@ def resend_confirmation_code(call: Call) -> dict:
             return {"CodeDeliveryDetails": simulated_details(pool, username)}
         if user is None:
             raise user_not_found()
-        raise not_authorized("User is disabled.")
+        raise NotAuthorizedException("User is disabled.")
     if user.status == "CONFIRMED":
-        raise invalid_parameter("User is already confirmed.")
+        raise InvalidParameterException("User is already confirmed.")
     attribute = confirmation_attribute(pool, user)
     if attribute is None:
-        raise invalid_parameter("Cannot resend codes. Auto verification not turned on.")
+        raise InvalidParameterException("Cannot resend codes. Auto verification not turned on.")
     code = emulator.codes.issue(pool_id, user.username, "confirmation", attribute=attribute)
     return {"CodeDeliveryDetails": send_code(emulator, pool, user, attribute, code,
                                              "confirmation")}

@@ -27,6 +27,8 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
+# RFC 5054's published group, kept here as Cognito keeps its own: the server's half of SRP
+# reads on its own, and the emulator shares no code with the client it is tested against.
 N_HEX = (
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A0879"
     "8E3404DDEF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B"

@@ -10,7 +10,11 @@ directory work through moto's admin operations, so no moto token is needed.
 
 from __future__ import annotations
 
-from ..errors import CognitoError, invalid_parameter, not_authorized
+from ..errors import (
+    InvalidParameterException,
+    NotAuthorizedException,
+    UnsupportedOperationException,
+)
 from ..operations import Call
 from .attributes import as_dict, check_attributes, check_writable, schema_of
 from .auth import password_is_right
@@ -30,12 +34,12 @@ def checked_session(call: Call) -> tuple[Session, User]:
     emulator = call.emulator
     claims, session = emulator.tokens.read(call.param("AccessToken", ""), "access")
     if ADMIN_SCOPE not in str(claims.get("scope", "")).split():
-        raise not_authorized("Access Token does not have required scopes")
+        raise NotAuthorizedException("Access Token does not have required scopes")
     user = emulator.directory.find_user(session.pool_id, session.username)
     if user is None:
-        raise not_authorized("User does not exist.")
+        raise NotAuthorizedException("User does not exist.")
     if not user.enabled:
-        raise not_authorized("User is disabled.")
+        raise NotAuthorizedException("User is disabled.")
     return session, user
 
 
@@ -102,9 +106,9 @@ def delete_user_attributes(call: Call) -> dict:
     for name in names:
         spec = schema.get(name)
         if spec is None:
-            raise invalid_parameter(f"user.{name}: Attribute does not exist in the schema.")
+            raise InvalidParameterException(f"user.{name}: Attribute does not exist in the schema.")
         if name == "sub" or not spec.get("Mutable", True) or spec.get("Required"):
-            raise invalid_parameter(f"user.{name}: Attribute cannot be deleted.")
+            raise InvalidParameterException(f"user.{name}: Attribute cannot be deleted.")
     call.emulator.moto.idp("AdminDeleteUserAttributes", UserPoolId=session.pool_id,
                            Username=user.username, UserAttributeNames=list(names))
     return {}
@@ -139,9 +143,10 @@ def get_user_attribute_verification_code(call: Call) -> dict:
     session, user = checked_session(call)
     name = call.param("AttributeName")
     if name not in VERIFIABLE:
-        raise invalid_parameter(f"{name} can't be verified: only email and phone_number are.")
+        raise InvalidParameterException(
+            f"{name} can't be verified: only email and phone_number are.")
     if not user.attributes.get(name):
-        raise invalid_parameter(f"The user has no {name} to verify.")
+        raise InvalidParameterException(f"The user has no {name} to verify.")
     emulator = call.emulator
     code = emulator.codes.issue(session.pool_id, user.username, "attribute_verification",
                                 attribute=name)
@@ -154,7 +159,8 @@ def verify_user_attribute(call: Call) -> dict:
     session, user = checked_session(call)
     name = call.param("AttributeName")
     if name not in VERIFIABLE:
-        raise invalid_parameter(f"{name} can't be verified: only email and phone_number are.")
+        raise InvalidParameterException(
+            f"{name} can't be verified: only email and phone_number are.")
     call.emulator.codes.check(session.pool_id, user.username, "attribute_verification",
                               call.param("Code"), attribute=name)
     call.emulator.moto.idp("AdminUpdateUserAttributes", UserPoolId=session.pool_id,
@@ -168,9 +174,9 @@ def not_in_the_lab(call: Call) -> dict:
     pool = call.emulator.directory.pool(session.pool_id)
     if call.operation == "ListDevices" and not pool.get("DeviceConfiguration"):
         return {"Devices": []}      # true on AWS too: the pool doesn't remember devices
-    raise CognitoError("UnsupportedOperationException",
-                       f"The lab does not implement {call.operation} (device tracking and "
-                       "SMS settings are outside the course).")
+    raise UnsupportedOperationException(
+        f"The lab does not implement {call.operation} (device tracking and "
+        "SMS settings are outside the course).")
 
 
 def global_sign_out(call: Call) -> dict:

@@ -20,6 +20,8 @@ import struct
 import threading
 from dataclasses import dataclass
 
+from ...clock import Clock
+
 STEP_SECONDS = 30
 DIGITS = 6
 WINDOW = 1          # steps accepted either side of now
@@ -62,9 +64,10 @@ class SoftwareToken:
 
 
 class TotpRegistry:
-    """Software tokens per (pool, internal username)."""
+    """Software tokens per (pool, internal username); codes are checked at the lab's time."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
         self._lock = threading.Lock()
         self._tokens: dict[tuple[str, str], SoftwareToken] = {}
 
@@ -79,25 +82,25 @@ class TotpRegistry:
             self._tokens.setdefault((pool_id, username), SoftwareToken()).pending = secret
         return secret
 
-    def verify_pending(self, pool_id: str, username: str, code: object, now: float) -> bool:
+    def verify_pending(self, pool_id: str, username: str, code: object) -> bool:
         """VerifySoftwareToken: a right code makes the pending secret the user's token."""
         with self._lock:
             token = self._tokens.setdefault((pool_id, username), SoftwareToken())
             if token.pending is None:
                 return False
-            step = matching_step(token.pending, code, now)
+            step = matching_step(token.pending, code, self.clock.now())
             if step is None:
                 return False
             token.secret, token.pending, token.last_step = token.pending, None, -1
             return True
 
-    def check(self, pool_id: str, username: str, code: object, now: float) -> bool:
+    def check(self, pool_id: str, username: str, code: object) -> bool:
         """A sign-in code: right, in the window, and not one already accepted."""
         with self._lock:
             token = self._tokens.get((pool_id, username))
             if token is None or token.secret is None:
                 return False
-            step = matching_step(token.secret, code, now)
+            step = matching_step(token.secret, code, self.clock.now())
             if step is None or step <= token.last_step:
                 return False
             token.last_step = step

@@ -109,16 +109,23 @@ class Triggers:
     def unbind(self, arn: str) -> None:
         self._functions.unbind(arn)
 
-    def attach(self, pool_id: str, trigger: str, fn: Trigger, *, name: str | None = None) -> str:
-        """Bind ``fn`` and set it as the pool's ``trigger`` in LambdaConfig; return the ARN."""
+    def attach(self, pool_id: str, trigger: str, fn: Trigger, *, name: str | None = None,
+               version: str | None = None) -> str:
+        """Bind ``fn`` and set it as the pool's ``trigger`` in LambdaConfig; return the ARN.
+        ``version`` ("V2_0", "V3_0") sets a PreTokenGeneration trigger's event version, as
+        ``PreTokenGenerationConfig`` does on AWS."""
         from .pool_settings import change_pool
 
         self._check_name(trigger)
+        if version is not None and trigger != "PreTokenGeneration":
+            raise ValueError("only a PreTokenGeneration trigger has an event version")
         arn = self.bind(self.function_arn(name or f"cognito-lab-{trigger}"), fn)
         config = dict(self.lambda_config(pool_id))
         config[trigger] = arn
         if trigger == "PreTokenGeneration":
             config.pop("PreTokenGenerationConfig", None)
+            if version is not None:
+                config["PreTokenGenerationConfig"] = {"LambdaVersion": version, "LambdaArn": arn}
         change_pool(self._emulator, pool_id, LambdaConfig=config)
         return arn
 
@@ -317,6 +324,7 @@ class PoolTriggers:
 
     - ``attach("PreSignUp", fn)`` — run ``fn(event, context)`` as the pool's pre sign-up
       trigger; returns the Lambda ARN written into LambdaConfig.
+      ``attach("PreTokenGeneration", fn, version="V2_0")`` for a V2_0 (or V3_0) event.
     - ``bind(arn, fn)`` — play the Lambda function ``arn`` (already in LambdaConfig) with ``fn``.
     - ``detach("PreSignUp")``, ``config`` (the pool's LambdaConfig),
       ``invocations`` / ``last()`` (events sent and what came back), ``clear()``.
@@ -326,8 +334,9 @@ class PoolTriggers:
         self._triggers = triggers
         self.pool_id = pool_id
 
-    def attach(self, trigger: str, fn: Trigger, *, name: str | None = None) -> str:
-        return self._triggers.attach(self.pool_id, trigger, fn, name=name)
+    def attach(self, trigger: str, fn: Trigger, *, name: str | None = None,
+               version: str | None = None) -> str:
+        return self._triggers.attach(self.pool_id, trigger, fn, name=name, version=version)
 
     def detach(self, trigger: str) -> None:
         self._triggers.detach(self.pool_id, trigger)

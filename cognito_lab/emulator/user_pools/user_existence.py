@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import CognitoError, not_authorized
+from ..errors import CognitoError, NotAuthorizedException, UserNotFoundException
 
 if TYPE_CHECKING:
     from .directory import ClientSettings
 
 
 def user_not_found() -> CognitoError:
-    return CognitoError("UserNotFoundException", "User does not exist.")
+    return UserNotFoundException("User does not exist.")
 
 
 def incorrect_username_or_password() -> CognitoError:
-    return not_authorized("Incorrect username or password.")
+    return NotAuthorizedException("Incorrect username or password.")
 
 
 def unknown_user_at_sign_in(client: ClientSettings) -> CognitoError:
