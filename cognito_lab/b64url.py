@@ -24,10 +24,8 @@ def encode(data: bytes) -> str:
 
 def decode(data: str | bytes) -> bytes:
     """base64url with or without padding (lenient); ValueError if it cannot be decoded."""
-    missing = -len(data) % 4
-    if missing:
-        data = data + ("=" * missing if isinstance(data, str) else b"=" * missing)
-    return base64.urlsafe_b64decode(data)
+    raw = data.encode("ascii") if isinstance(data, str) else data
+    return base64.urlsafe_b64decode(raw + b"=" * (-len(raw) % 4))
 
 
 def encode_json(value: Any) -> str:

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from .. import Emulator
 
 JWKS_CACHE_SECONDS = 2 * 3600           # "API Gateway can cache the public keys for two hours"
-_HASHES = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
+_HASHES: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
+    "RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}
 
 
 class TokenRejected(Exception):

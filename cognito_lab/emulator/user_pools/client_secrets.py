@@ -22,6 +22,7 @@ import string
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 SECRET_LENGTH = 51
 SECRET_ALPHABET = string.ascii_lowercase + string.digits + "+"
@@ -71,9 +72,9 @@ class ClientSecrets:
         with self._lock:
             found = self._entries.get(client_id)
         if found is None:
-            created = client.get("CreationDate")     # moto may not say: then, first seen
-            created = created.timestamp() if hasattr(created, "timestamp") else float(
-                created or time.time())
+            reported: Any = client.get("CreationDate")   # moto may not say: then, first seen
+            created = reported.timestamp() if hasattr(reported, "timestamp") else float(
+                reported or time.time())
             first = SecretEntry(f"{client_id}--{int(created * 1000)}",
                                 self.secret_for(client["ClientSecret"]), created)
             with self._lock:

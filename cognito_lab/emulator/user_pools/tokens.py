@@ -13,7 +13,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from ... import b64url, cognito_ids
 from ...clock import Clock
@@ -59,6 +59,15 @@ class TokenSet:
 RESERVED_CLAIMS = frozenset({
     "acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp", "iat",
     "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"})
+
+
+class TokenOverride(Protocol):
+    """What a PreTokenGeneration trigger's reply becomes (V1_0: ``ClaimsOverride``;
+    V2_0/V3_0: ``pre_token_v2.ClaimsAndScopeOverride``): applied to the claims here."""
+
+    def apply_to_access(self, claims: dict) -> dict: ...
+
+    def apply_to_id(self, claims: dict) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,7 @@ class TokenService:
         self.keys = keys
         self.clock = clock
         self.sessions = sessions
-        self.pre_token_generation: Callable[..., ClaimsOverride | None] | None = None
+        self.pre_token_generation: Callable[..., TokenOverride | None] | None = None
         # the same for machine (client-credentials) tokens: PreTokenGeneration V3_0 only
         self.machine_token_generation: Callable[..., Any] | None = None
         self._untagged_lock = threading.Lock()
@@ -180,7 +189,7 @@ class TokenService:
 
     def _claims_override(self, session: Session, client: ClientSettings, user: User | None,
                          groups_override: list[str] | None, trigger_source: str,
-                         client_metadata: dict | None) -> ClaimsOverride | None:
+                         client_metadata: dict | None) -> TokenOverride | None:
         """Ask the PreTokenGeneration trigger (if any) how to change this user's tokens."""
         if user is None:     # client-credentials tokens: a V3_0 event only
             if self.machine_token_generation is None:
@@ -202,7 +211,7 @@ class TokenService:
     def _tokens(self, session: Session, client: ClientSettings, user: User | None, *,
                 with_id: bool, refresh: str | None, extra_claims: dict | None,
                 groups_override: list[str] | None,
-                override: ClaimsOverride | None = None, at_hash: bool = False) -> TokenSet:
+                override: TokenOverride | None = None, at_hash: bool = False) -> TokenSet:
         now = int(self.clock.now())
         access_life = client.lifetime("AccessToken")
         event_id = str(uuid.uuid4()) if user else None

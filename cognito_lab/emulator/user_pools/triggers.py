@@ -36,7 +36,7 @@ from ..errors import (
     UserLambdaValidationException,
 )
 from . import pre_token_v2
-from .tokens import ClaimsOverride
+from .tokens import ClaimsOverride, TokenOverride
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -249,7 +249,7 @@ class Triggers:
                              trigger_source: str, groups: list[str], roles: list[str],
                              preferred_role: str | None,
                              client_metadata: dict | None = None,
-                             scopes: list[str] | None = None) -> ClaimsOverride | None:
+                             scopes: list[str] | None = None) -> TokenOverride | None:
         """The TokenService's hook: run PreTokenGeneration and read its overrides (V1_0
         here; V2_0 and V3_0 events in ``pre_token_v2``)."""
         version = self.pre_token_generation_version(pool_id)
