@@ -45,6 +45,11 @@ RULES = [  # (files of, may not import)
     ("emulator", "cognito_lab.client"),
     ("emulator", "cognito_lab.api"),
     ("emulator", "cognito_lab.teach"),
+    ("emulator", "cognito_lab.idp"),
+    # idp/ plays third-party identity providers: it meets Cognito over HTTP only
+    ("idp", "cognito_lab.emulator"),
+    ("idp", "cognito_lab.client"),
+    ("idp", "cognito_lab.api"),
 ]
 
 

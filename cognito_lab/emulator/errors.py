@@ -245,6 +245,12 @@ class WebAuthnCredentialNotSupportedException(CognitoError):
     code = "WebAuthnCredentialNotSupportedException"
 
 
+class DuplicateProviderException(CognitoError):
+    """CreateIdentityProvider with a provider name the user pool already has."""
+
+    code = "DuplicateProviderException"
+
+
 # -- cognito-identity -------------------------------------------------------------------------
 class ResourceConflictException(CognitoError):
     """An identity-pool login is already linked to another identity."""

@@ -4,7 +4,10 @@
 client, the identity pool's roles and their IAM policies — and judges it item by item:
 
 - user pool: password policy, MFA, an immutable ``custom:tenant_id``, screened sign-up
-  (the PreSignUp trigger is *tried*: a stranger and a wrong tenant refused, a partner let in);
+  (the PreSignUp trigger is *tried*: a stranger and a wrong tenant refused, a partner let in),
+  the tenant in access tokens (users of different tenants are *signed in*: each access token
+  must carry the user's own ``tenant_id``, which only a V2_0 PreTokenGeneration trigger can
+  put there);
 - app clients (each rule over every client, judged by ``audit.findings_for``): sign-in
   flows, token lifetimes, user existence errors, token revocation, callback URLs,
   OAuth flows and secrets;
@@ -30,10 +33,12 @@ from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
+from ..api import decode_unverified
 from . import Verdict, verdict
 from .audit import Finding, _seconds, findings_for
 
 TENANT_ATTRIBUTE = "custom:tenant_id"
+TENANT_CLAIM = "tenant_id"          # the access-token claim the orders API reads
 MIN_PASSWORD_LENGTH = 12
 MAX_TOKEN_SECONDS = 3600
 WILDCARD_SERVICES = ("s3", "dynamodb", "iam", "cognito-idp", "cognito-identity", "sts")
@@ -206,6 +211,132 @@ def live_sign_up_probe(lab: Any) -> SignUpProbe:
             return _error(exc)
         idp.admin_delete_user(UserPoolId=lab.user_pool_id, Username=email)
         return None
+
+    return probe
+
+
+# -- the tenant in access tokens ---------------------------------------------------------------
+@dataclass(frozen=True)
+class TokenSample:
+    """A user of ``tenant`` signed in: the claims of the tokens Cognito issued, or why the
+    sign-in failed (``error``)."""
+
+    user: str
+    tenant: str
+    access: dict
+    id: dict
+    error: str | None = None
+
+
+# probe() -> one sample per tenant, or why no one could be signed in.
+TokenProbe = Callable[[], "list[TokenSample] | str"]
+_TENANT_FIX = ("attach a PreTokenGeneration trigger with LambdaVersion V2_0 that copies the "
+               f"user's {TENANT_ATTRIBUTE} into accessTokenGeneration.claimsToAddOrOverride "
+               f"as {TENANT_CLAIM}")
+
+
+def _pre_token_trigger(pool: dict) -> tuple[str | None, str]:
+    """The PreTokenGeneration function's ARN (or None) and its event version."""
+    config = pool.get("LambdaConfig") or {}
+    versioned = config.get("PreTokenGenerationConfig") or {}
+    arn = versioned.get("LambdaArn") or config.get("PreTokenGeneration")
+    return arn, versioned.get("LambdaVersion") or "V1_0"
+
+
+def tenant_claim_item(pool: dict, probe: TokenProbe | None = None) -> Item:
+    """Passes when every probed user's access token carries their own tenant as
+    ``tenant_id``. The pool's PreTokenGeneration trigger is judged by the tokens Cognito
+    issues with it (``probe``), not by being attached: a V1_0 trigger reaches the ID token
+    only, and a trigger that writes a constant tenant puts users in the wrong one."""
+    rule = f"{TENANT_CLAIM} in access tokens"
+    arn, version = _pre_token_trigger(pool)
+    if not arn:
+        return Item("user pool", rule, False, "no PreTokenGeneration trigger: access tokens "
+                    "carry no tenant, so the API can't tell tenants apart → " + _TENANT_FIX)
+    name = f"PreTokenGeneration {version} → {arn.rsplit(':', 1)[-1]}"
+    if probe is None:
+        return Item("user pool", rule, False, f"{name}, but not tried: what counts is the "
+                    "claim in the tokens it issues")
+    samples = probe()
+    if isinstance(samples, str):
+        return Item("user pool", rule, False, f"{name}, but not tried: {samples}")
+    v1 = version == "V1_0"
+    problems: dict[str, list[str]] = {}      # what is wrong -> the users it is wrong for
+    fixes: list[str] = []
+
+    def wrong(problem: str, user: str, fix: str) -> None:
+        problems.setdefault(problem, []).append(user)
+        if fix not in fixes:
+            fixes.append(fix)
+
+    for sample in samples:
+        got, in_id = sample.access.get(TENANT_CLAIM), sample.id.get(TENANT_CLAIM)
+        if sample.error is not None:
+            wrong(f"could not sign in: {sample.error.rstrip('.')}", sample.user,
+                  "the trigger must not raise: return the event with the claim added"
+                  if "PreTokenGeneration" in sample.error else
+                  "the lab's users must be able to sign in with their passwords")
+        elif got is None and in_id is not None:
+            wrong(f"{TENANT_CLAIM} in the ID token only, which the API refuses"
+                  + (": a V1_0 trigger can't change access tokens" if v1 else ""), sample.user,
+                  "set PreTokenGenerationConfig LambdaVersion V2_0 and return the claim in "
+                  "accessTokenGeneration" if v1 else
+                  "return the claim in accessTokenGeneration, not idTokenGeneration")
+        elif got is None:
+            wrong(f"no {TENANT_CLAIM} in the access token"
+                  + (": a V1_0 trigger can't change access tokens" if v1 else ""), sample.user,
+                  _TENANT_FIX if v1 else f"return the user's {TENANT_ATTRIBUTE} in "
+                  f"accessTokenGeneration.claimsToAddOrOverride as {TENANT_CLAIM}")
+        elif got != sample.tenant:
+            wrong(f"{TENANT_CLAIM}={got!r} for a user of tenant {sample.tenant}", sample.user,
+                  f"copy the user's own {TENANT_ATTRIBUTE} (event.request.userAttributes), "
+                  "not a constant or another attribute")
+    if problems:
+        found = "; ".join(f"{problem} ({', '.join(users)})" for problem, users in problems.items())
+        return Item("user pool", rule, False, f"{name}: {found} → {'; '.join(fixes)}")
+    who = ", ".join(f"{s.user} {s.tenant}" for s in samples)
+    return Item("user pool", rule, True, f"{name}: each access token has its user's tenant "
+                f"({who})")
+
+
+def live_token_probe(lab: Any) -> TokenProbe:
+    """Sign in one of the lab's users per tenant, as the backend can (AdminInitiateAuth,
+    through an app client made for the probe and deleted again), so that the pool's
+    PreTokenGeneration trigger runs as it does for every sign-in."""
+    idp = lab.client("cognito-idp")
+
+    def probe() -> list[TokenSample] | str:
+        users: dict[str, Any] = {}            # tenant -> its first user
+        for user in lab.users.values():
+            if user.tenant_id:
+                users.setdefault(user.tenant_id, user)
+        if not users:
+            return f"the lab has no user with a {TENANT_ATTRIBUTE} to sign in"
+        client_id = idp.create_user_pool_client(
+            UserPoolId=lab.user_pool_id, ClientName="checklist-probe",
+            ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH"])["UserPoolClient"]["ClientId"]
+        samples = []
+        try:
+            for tenant, user in sorted(users.items()):
+                try:
+                    answer = idp.admin_initiate_auth(
+                        UserPoolId=lab.user_pool_id, ClientId=client_id,
+                        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password})
+                except ClientError as exc:
+                    samples.append(TokenSample(user.username, tenant, {}, {}, _error(exc)))
+                    continue
+                tokens = answer.get("AuthenticationResult")
+                if not tokens:
+                    samples.append(TokenSample(user.username, tenant, {}, {},
+                                               f"challenge {answer.get('ChallengeName')}"))
+                    continue
+                samples.append(TokenSample(
+                    user.username, tenant, decode_unverified(tokens["AccessToken"]).payload,
+                    decode_unverified(tokens["IdToken"]).payload))
+        finally:
+            idp.delete_user_pool_client(UserPoolId=lab.user_pool_id, ClientId=client_id)
+        return samples
 
     return probe
 
@@ -388,7 +519,8 @@ def checklist(lab: Any) -> Checklist:
     mfa = idp.get_user_pool_mfa_config(UserPoolId=pool_id)
     groups = idp.list_groups(UserPoolId=pool_id)["Groups"]
     items = [password_item(pool), mfa_item(mfa), tenant_item(pool),
-             sign_up_item(pool, live_sign_up_probe(lab))]
+             sign_up_item(pool, live_sign_up_probe(lab)),
+             tenant_claim_item(pool, live_token_probe(lab))]
     items += client_items(sorted(_clients(idp, pool_id), key=lambda c: c.get("ClientName", "")))
     items.append(roles_item(_identity_roles(lab, groups)))
     return Checklist(items)
@@ -507,6 +639,7 @@ __all__ = [
     "SIGN_UP_PROBES",
     "Checklist",
     "Item",
+    "TokenSample",
     "changed_settings",
     "check_configuration",
     "checklist",
@@ -514,12 +647,14 @@ __all__ = [
     "identity_role_arns",
     "kept_item",
     "live_sign_up_probe",
+    "live_token_probe",
     "mfa_item",
     "password_item",
     "role_policies",
     "roles_item",
     "sign_up_item",
     "spa_sign_in",
+    "tenant_claim_item",
     "tenant_item",
     "wildcard_actions",
 ]

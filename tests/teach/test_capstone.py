@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from cognito_lab.teach.capstone import (
+    TokenSample,
     check_configuration,
     checklist,
     client_items,
@@ -21,6 +22,7 @@ from cognito_lab.teach.capstone import (
     mfa_item,
     password_item,
     sign_up_item,
+    tenant_claim_item,
     tenant_item,
     wildcard_actions,
 )
@@ -49,8 +51,19 @@ def pre_sign_up(event, context):
     return event
 
 
+def tenant_claim(event, context):
+    """Notebook 09's PreTokenGeneration V2_0 trigger: the user's tenant, in the access token."""
+    tenant = event["request"]["userAttributes"].get("custom:tenant_id")
+    if tenant:
+        event["response"]["claimsAndScopeOverrideDetails"] = {
+            "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant_id": tenant}}}
+    return event
+
+
 def screen_sign_ups(lab) -> None:
+    """Notebook 09's two triggers: screened sign-ups, and the tenant in access tokens."""
     lab.triggers.attach("PreSignUp", pre_sign_up)
+    lab.triggers.attach("PreTokenGeneration", tenant_claim, version="V2_0")
 
 
 def update_keeping_the_rest(idp, user_pool_id: str, client_id: str, **changes) -> None:
@@ -79,18 +92,21 @@ def failed_rules(lab) -> set[str]:
 
 
 # -- the checklist on a live lab ------------------------------------------------------------
-def test_the_template_fails_only_on_open_sign_up(lab):
-    """The course template is strong, but lets anyone sign up with any email."""
-    assert failed_rules(lab) == {"sign-up screened, or off"}
-    assert len(checklist(lab)) == 12
+def test_the_template_fails_only_on_open_sign_up_and_tenantless_tokens(lab):
+    """The course template is strong, but lets anyone sign up with any email, and its access
+    tokens carry no tenant."""
+    assert failed_rules(lab) == {"sign-up screened, or off", "tenant_id in access tokens"}
+    assert len(checklist(lab)) == 13
 
 
 def test_a_screened_sign_up_passes_everything_and_says_so(fresh_lab, capsys):
     screen_sign_ups(fresh_lab)
     assert check_configuration(fresh_lab)
     out = capsys.readouterr().out
-    assert out.startswith("✅ Your configuration passes the checklist: 12 of 12.")
+    assert out.startswith("✅ Your configuration passes the checklist: 13 of 13.")
     assert "❌" not in out and "PreSignUp → cognito-lab-PreSignUp: refused a stranger" in out
+    assert ("PreTokenGeneration V2_0 → cognito-lab-PreTokenGeneration: each access token has "
+            "its user's tenant (alice@example.com acme, bob@example.com globex)") in out
 
 
 def _domain_only(event, context):
@@ -119,6 +135,95 @@ def test_a_trigger_that_does_not_screen_fails_the_sign_up_item(fresh_lab, trigge
     assert "raise for domains not in the allowed list" in item.found
 
 
+def _tenant_from_v1(event, context):
+    """A V1_0 trigger: its claims go into the ID token only."""
+    tenant = event["request"]["userAttributes"]["custom:tenant_id"]
+    event["response"]["claimsOverrideDetails"] = {"claimsToAddOrOverride": {"tenant_id": tenant}}
+    return event
+
+
+def _constant_tenant(event, context):
+    event["response"]["claimsAndScopeOverrideDetails"] = {
+        "accessTokenGeneration": {"claimsToAddOrOverride": {"tenant_id": "acme"}}}
+    return event
+
+
+def _tenant_in_the_id_token(event, context):
+    tenant = event["request"]["userAttributes"]["custom:tenant_id"]
+    event["response"]["claimsAndScopeOverrideDetails"] = {
+        "idTokenGeneration": {"claimsToAddOrOverride": {"tenant_id": tenant}}}
+    return event
+
+
+def _raises(event, context):
+    raise Exception("no tenant table")
+
+
+TENANT_RULE = "tenant_id in access tokens"
+
+
+@pytest.mark.parametrize(("trigger", "version", "feedback"), [
+    (None, None, "no PreTokenGeneration trigger: access tokens carry no tenant"),
+    (_tenant_from_v1, None, "PreTokenGeneration V1_0 → cognito-lab-PreTokenGeneration: "
+     "tenant_id in the ID token only, which the API refuses: a V1_0 trigger can't change "
+     "access tokens (alice@example.com, bob@example.com) → set PreTokenGenerationConfig "
+     "LambdaVersion V2_0"),
+    (tenant_claim, None, "no tenant_id in the access token: a V1_0 trigger can't change "
+     "access tokens"),
+    (_constant_tenant, "V2_0", "tenant_id='acme' for a user of tenant globex "
+     "(bob@example.com) → copy the user's own custom:tenant_id"),
+    (_tenant_in_the_id_token, "V2_0", "tenant_id in the ID token only, which the API refuses "
+     "(alice@example.com, bob@example.com) → return the claim in accessTokenGeneration"),
+    (lambda event, context: event, "V2_0", "no tenant_id in the access token "
+     "(alice@example.com, bob@example.com) → return the user's custom:tenant_id in "
+     "accessTokenGeneration.claimsToAddOrOverride"),
+    (_raises, "V2_0", "could not sign in: UserLambdaValidationException: PreTokenGeneration "
+     "failed with error no tenant table"),
+], ids=["none", "v1", "v2-code-as-v1", "constant", "id-token-only", "no-op", "raises"])
+def test_a_trigger_that_does_not_put_the_tenant_in_access_tokens_fails(
+        fresh_lab, trigger, version, feedback):
+    """Attaching a PreTokenGeneration trigger is not enough: the checklist signs users of two
+    tenants in and reads their access tokens, as the API does."""
+    fresh_lab.triggers.attach("PreSignUp", pre_sign_up)
+    if trigger is not None:
+        fresh_lab.triggers.attach("PreTokenGeneration", trigger, version=version)
+    items = checklist(fresh_lab)
+    assert {item.rule for item in items.failed} == {TENANT_RULE}
+    [item] = [i for i in items if i.rule == TENANT_RULE]
+    assert feedback in item.found
+
+
+def test_probing_the_tokens_leaves_no_app_client_behind(fresh_lab):
+    screen_sign_ups(fresh_lab)
+    idp = fresh_lab.client("cognito-idp")
+
+    def clients():
+        return idp.list_user_pool_clients(UserPoolId=fresh_lab.user_pool_id,
+                                          MaxResults=60)["UserPoolClients"]
+
+    before = clients()
+    checklist(fresh_lab)
+    assert clients() == before
+
+
+def test_tenant_claim_item_judges_the_tokens_not_the_attachment():
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:tenant"
+    v2 = {"LambdaConfig": {"PreTokenGeneration": arn, "PreTokenGenerationConfig": {
+        "LambdaVersion": "V2_0", "LambdaArn": arn}}}
+
+    def sample(user, tenant, claim):
+        return TokenSample(user, tenant, {"tenant_id": claim} if claim else {}, {})
+
+    right = [sample("a", "acme", "acme"), sample("b", "globex", "globex")]
+    assert tenant_claim_item(v2, lambda: right).ok
+    assert not tenant_claim_item({"LambdaConfig": {}}, lambda: right).ok    # no trigger
+    assert not tenant_claim_item(v2).ok                                     # never tried
+    assert not tenant_claim_item(v2, lambda: [right[0], sample("b", "globex", "acme")]).ok
+    assert not tenant_claim_item(v2, lambda: [right[0], sample("b", "globex", None)]).ok
+    nobody = tenant_claim_item(v2, lambda: "the lab has no user with a custom:tenant_id")
+    assert not nobody.ok and "not tried: the lab has no user" in nobody.found
+
+
 def test_probing_the_trigger_leaves_no_user_behind(fresh_lab):
     screen_sign_ups(fresh_lab)
     idp = fresh_lab.client("cognito-idp")
@@ -133,7 +238,7 @@ def test_the_teammates_changes_fail_exactly_the_rules_they_break(fresh_lab, caps
     assert failed_rules(fresh_lab) == WEAKENED
     assert not check_configuration(fresh_lab)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 4 of 12 items fail:")
+    assert out.startswith("❌ 4 of 13 items fail:")
     assert "web: access token lives 1 day" in out
     assert "PreventUserExistenceErrors='ENABLED'" in out
 
@@ -191,7 +296,7 @@ def test_the_untouched_skeleton_is_not_done_and_shows_the_checklist(weakened, ca
 def test_the_solution_passes_and_the_spa_still_signs_in(weakened, capsys):
     assert check_configuration(weakened, harden_web_client())
     out = capsys.readouterr().out
-    assert out.startswith("✅ Your configuration passes the checklist: 14 of 14.")
+    assert out.startswith("✅ Your configuration passes the checklist: 15 of 15.")
     assert "other settings as they were" in out
     assert "carol@example.com signed in; access token for 1 hour" in out
     settings = weakened.client("cognito-idp").describe_user_pool_client(
@@ -215,7 +320,7 @@ def test_the_naive_update_of_only_the_four_settings_fails_and_says_why(weakened,
 
     assert not check_configuration(weakened, harden_web_client)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 2 of 14 items fail:")
+    assert out.startswith("❌ 2 of 15 items fail:")
     [kept] = [line for line in out.splitlines() if "other settings as they were" in line]
     assert kept.startswith("   • ❌ SPA (web)      other settings as they were         "
                            "UpdateUserPoolClient set what the call left out back to its "
@@ -238,7 +343,7 @@ def test_a_partial_fix_names_what_is_left(weakened, capsys):
 
     assert not check_configuration(weakened, harden_web_client)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 3 of 14 items fail:")
+    assert out.startswith("❌ 3 of 15 items fail:")
     assert "ALLOW_USER_PASSWORD_AUTH is enabled on a public client" in out
     # the SPA's sign-in shows the lifetime the configuration really gives tokens
     assert "❌ SPA (web)      still signs in (code + PKCE)        carol@example.com signed in; " \
@@ -266,7 +371,7 @@ def test_a_fix_that_breaks_the_spa_fails(weakened, capsys):
 
     assert not check_configuration(weakened, harden_web_client_too_much)
     out = capsys.readouterr().out
-    assert out.startswith("❌ 2 of 14 items fail:")
+    assert out.startswith("❌ 2 of 15 items fail:")
     assert "left out back to its default: CallbackURLs →" in out
     assert "❌ SPA (web)" in out and "keep its callback URL" in out
 

@@ -18,14 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
 from ..user_pools.directory import ClientSettings
-from . import rfc7636, scopes
+from . import federation, rfc7636, scopes
 from .app_clients import find_app
 from .browser_sessions import COOKIE_NAME, BrowserSession
 from .errors import (
@@ -60,6 +60,7 @@ class AuthorizationRequest:
     code_challenge: str | None
     code_challenge_method: str | None
     query: str                      # the request's parameters, carried on to /login
+    identity_provider: str | None = None    # an external IdP to federate to (not COGNITO)
 
 
 def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
@@ -97,10 +98,15 @@ def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
                    f"the app client does not allow the {RESPONSE_TYPES[response_type]} flow")
     challenge, method = _pkce(args, fail)
     provider = args.get("identity_provider")
-    if provider is not None and (provider != "COGNITO" or "COGNITO" not in app.identity_providers):
-        raise fail("invalid_request", f"identity_provider {provider!r} is not available: the "
-                   "lab signs users in with the user pool itself (COGNITO) only")
-    if "COGNITO" not in app.identity_providers:
+    try:      # an external IdP (federation.py), or None for the user pool's own sign-in
+        federated = federation.provider_for(emulator, app.pool_id, app.identity_providers,
+                                            provider, args.get("idp_identifier"))
+    except ValueError as exc:
+        raise fail("invalid_request", str(exc)) from None
+    if provider == "COGNITO" and "COGNITO" not in app.identity_providers:
+        raise fail("invalid_request", "identity_provider 'COGNITO' is not one of the app "
+                   "client's SupportedIdentityProviders")
+    if federated is None and "COGNITO" not in app.identity_providers:
         raise fail("unauthorized_client", "the app client does not support the COGNITO "
                    "identity provider (the user pool's own sign-in)")
     try:
@@ -111,7 +117,8 @@ def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
                                 redirect_uri=redirect_uri, scopes=tuple(granted),
                                 state=state, nonce=args.get("nonce"), code_challenge=challenge,
                                 code_challenge_method=method,
-                                query=urlencode(list(args.items(multi=True))))
+                                query=urlencode(list(args.items(multi=True))),
+                                identity_provider=federated)
 
 
 def _pkce(args: MultiDict,
@@ -190,6 +197,9 @@ def authorize(emulator: Emulator, request: Request) -> Response:
         checked = parse(emulator, request.args)
     except (ErrorPage, RedirectError) as refused:
         return refused.response()
+    if checked.identity_provider is not None:
+        return federation.to_idp(emulator, checked, checked.identity_provider,
+                                 urljoin(request.base_url, "idpresponse"))
     session = live_session(emulator, request, checked.app)
     if session is not None:
         emulator.hosted_ui.browser_sessions.extend(session)

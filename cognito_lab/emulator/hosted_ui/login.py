@@ -6,7 +6,8 @@ the page itself never judges a password. A sign-in may pass through challenges
 (NEW_PASSWORD_REQUIRED, SOFTWARE_TOKEN_MFA, SMS_MFA, EMAIL_OTP, and MFA_SETUP in a pool
 that requires MFA), each a page of its own; at the end the browser gets the ``cognito``
 session cookie and goes back to the app's redirect URI with a code. Every POST must carry
-the CSRF token of the form it came from.
+the CSRF token of the form it came from. In a pool with passkeys, "Sign in with passkey" and
+the "Add a passkey" step after a sign-in are steps of this page too (``passkey_pages``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from urllib.parse import quote, urlencode
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError, NotAuthorizedException
-from . import authorize, sign_in
+from . import authorize, passkey_pages, sign_in
 from .authorize import AuthorizationRequest
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
 from .browser_sessions import SESSION_SECONDS, BrowserSession
@@ -67,7 +68,7 @@ class LoginPage:
         pool = self.emulator.directory.pool(self.checked.app.pool_id)
         label = "Email address" if "email" in (pool.get("UsernameAttributes") or []) else "Username"
         return self._page("hosted_ui_login.html", error=error, username=username,
-                          username_label=label,
+                          username_label=label, passkeys=passkey_pages.available(self),
                           signed_in_as=self._display_name(session) if session else None)
 
     def challenge(self, pending: PendingChallenge, *, error: str | None = None) -> Response:
@@ -98,10 +99,8 @@ class LoginPage:
     def after_api(self, answer: dict, username: str) -> Response:
         """Go on from an AdminInitiateAuth / AdminRespondToAuthChallenge answer."""
         if "AuthenticationResult" in answer:
-            who = sign_in.signed_in(self.emulator, answer["AuthenticationResult"])
-            session = self.state.browser_sessions.start(
-                pool_id=self.checked.app.pool_id, username=who.username)
-            return self.signed_in(session)
+            result = answer["AuthenticationResult"]
+            return passkey_pages.offer_enrolment(self, result) or self.finish_sign_in(result)
         name = answer.get("ChallengeName", "")
         if name not in CHALLENGE_ANSWERS:
             return ErrorPage("unsupported_challenge",
@@ -119,6 +118,16 @@ class LoginPage:
         pending = self.state.pending.add(app=self.checked.app, username=username,
                                          response=answer, totp_secret=secret)
         return self.challenge(pending)
+
+    def finish_sign_in(self, result: dict) -> Response:
+        """The API answered with tokens: start the browser session and answer the app."""
+        try:
+            who = sign_in.signed_in(self.emulator, result)
+        except CognitoError:
+            return self.form(error="Your sign-in session has expired. Sign in again.")
+        session = self.state.browser_sessions.start(
+            pool_id=self.checked.app.pool_id, username=who.username)
+        return self.signed_in(session)
 
     def password(self) -> Response:
         username = self.request.form.get("username", "").strip()
@@ -172,8 +181,15 @@ def login(emulator: Emulator, request: Request) -> Response:
         return ErrorPage("invalid_request", "The sign-in form's CSRF token is missing or does "
                          "not match its cookie. Reload the sign-in page and try again.",
                          status=403).response()
-    if request.form.get("_action") == "continue":
+    action = request.form.get("_action")
+    if action == "continue":
         return page.continue_session()
+    if action in ("passkey_add", "passkey_skip"):
+        return passkey_pages.finish_enrolment(page)
+    if action == "passkey_sign_in":
+        return passkey_pages.start_sign_in(page)
+    if action == "passkey_answer":
+        return passkey_pages.answer_sign_in(page)
     if "challenge_id" in request.form:
         return page.answer_challenge()
     return page.password()

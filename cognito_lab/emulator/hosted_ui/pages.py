@@ -1,8 +1,9 @@
 """The hosted UI's HTML pages: Jinja2 templates (autoescaped) from ``emulator/templates``.
 
-Every page is self-contained (inline CSS, no scripts, no external assets), uses relative
-links only (so it works under a path prefix), and is sent with headers that keep it out of
-frames and caches.
+Every page is self-contained (inline CSS, no external assets, no scripts — except the
+passkey step's one inline script, allowed by a per-response CSP nonce in
+``passkey_pages``), uses relative links only (so it works under a path prefix), and is sent
+with headers that keep it out of frames and caches.
 """
 
 from __future__ import annotations

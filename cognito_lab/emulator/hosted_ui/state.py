@@ -1,8 +1,8 @@
 """What the hosted UI of one lab remembers between requests.
 
 The Emulator owns one (``emulator.hosted_ui``): codes not yet redeemed, browser
-sign-in sessions, sign-ins waiting for a challenge answer, the CSRF key, and which
-token sessions the hosted UI started.
+sign-in sessions, sign-ins waiting for a challenge answer (or a passkey enrolment), the
+CSRF key, and which token sessions the hosted UI started.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from ...clock import Clock
 from .browser_sessions import BrowserSessionStore
 from .codes import CodeStore
 from .csrf import CsrfGuard
+from .federation import FederatedSignIns
+from .passkey_pages import PasskeyEnrolments
 from .sign_in import PendingChallenges
 
 
@@ -23,7 +25,9 @@ class HostedUiState:
         self.codes = CodeStore(clock)
         self.browser_sessions = BrowserSessionStore(clock)
         self.pending = PendingChallenges(clock)
+        self.enrolments = PasskeyEnrolments(clock)
         self.csrf = CsrfGuard()
+        self.federation = FederatedSignIns(clock)   # sign-ins gone to an external IdP
         self._lock = threading.Lock()
         self._hosted_origins: set[str] = set()
 

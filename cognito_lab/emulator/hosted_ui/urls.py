@@ -5,10 +5,11 @@ Any other method on these paths gets 405 with ``Allow``."""
 from __future__ import annotations
 
 from ..routes import Route
-from . import authorize, login, logout, revoke, token, userinfo
+from . import authorize, idp_response, login, logout, revoke, token, userinfo
 
 ROUTES: list[Route] = [
     Route("/oauth2/authorize", ("GET",), authorize.authorize),
+    Route("/oauth2/idpresponse", ("GET",), idp_response.idp_response),
     Route("/login", ("GET", "POST"), login.login),
     Route("/logout", ("GET",), logout.logout),
     Route("/oauth2/revoke", ("POST",), revoke.revoke),

@@ -113,6 +113,15 @@ class ClaimsOverride:
         return claims
 
 
+def _json_or_text(value: str) -> object:
+    import json
+
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
 class TokenService:
     """Mints, and later recognises, the tokens of one lab.
 
@@ -289,6 +298,8 @@ class TokenService:
             if name in _NOT_IN_ID_TOKEN or (readable is not None and name not in readable):
                 continue
             claims[name] = (value == "true") if name in _BOOLEAN_ATTRIBUTES else value
+            if name == "identities":    # a JSON attribute; an array in the ID token
+                claims[name] = _json_or_text(value)
         claims["iss"] = cognito_ids.issuer(self.region, session.pool_id)
         claims["cognito:username"] = user.username
         if session.nonce:

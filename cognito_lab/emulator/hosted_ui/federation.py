@@ -1,0 +1,120 @@
+"""Federated sign-ins waiting for the IdP's answer (the first hop's half of federation).
+
+AWS, "OIDC user pool IdP authentication flow" and "Authorize endpoint" (identity_provider,
+idp_identifier): ``/oauth2/authorize`` naming an IdP sends the browser to the IdP's
+authorization endpoint with Cognito's own ``state`` and ``nonce``; the app's request (its
+state, PKCE challenge, redirect URI, scopes) stays with Cognito until ``/oauth2/idpresponse``
+brings the user back. Cognito's state is single-use and lives as long as a code does.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from werkzeug.wrappers import Response
+
+from ...clock import Clock
+from ..errors import CognitoError
+from .errors import RedirectError, redirect
+
+if TYPE_CHECKING:
+    from .. import Emulator
+    from .authorize import AuthorizationRequest
+
+PENDING_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class FederatedSignIn:
+    state: str                      # Cognito's state at the IdP
+    nonce: str                      # Cognito's nonce at the IdP
+    provider_name: str
+    request: AuthorizationRequest   # the app's checked request, for the second hop
+    idp_redirect_uri: str           # this lab's /oauth2/idpresponse, as sent to the IdP
+    expires_at: float
+
+
+class FederatedSignIns:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._pending: dict[str, FederatedSignIn] = {}
+
+    def start(self, *, provider_name: str, request: AuthorizationRequest,
+              idp_redirect_uri: str) -> FederatedSignIn:
+        pending = FederatedSignIn(state=secrets.token_urlsafe(32),
+                                  nonce=secrets.token_urlsafe(32),
+                                  provider_name=provider_name, request=request,
+                                  idp_redirect_uri=idp_redirect_uri,
+                                  expires_at=self.clock.now() + PENDING_SECONDS)
+        with self._lock:
+            self._pending[pending.state] = pending
+        return pending
+
+    def take(self, state: str | None) -> FederatedSignIn | None:
+        """Remove and return the sign-in this state names (once), if it is still live."""
+        with self._lock:
+            pending = self._pending.pop(state or "", None)
+        if pending is None or pending.expires_at <= self.clock.now():
+            return None
+        return pending
+
+
+def provider_for(emulator: Emulator, pool_id: str, supported: tuple[str, ...],
+                 name: str | None, identifier: str | None) -> str | None:
+    """The provider an authorization request names (``identity_provider``, else one whose
+    IdpIdentifiers hold ``idp_identifier``) if the app client supports it; None if the
+    request names none or names COGNITO; ValueError if it names one the client can't use."""
+    if name is not None:
+        if name == "COGNITO":
+            return None
+        if name not in supported:
+            raise ValueError(f"identity_provider {name!r} is not one of the app client's "
+                             "SupportedIdentityProviders")
+        return name
+    if identifier is None:
+        return None
+    for provider in supported:
+        if provider == "COGNITO":
+            continue
+        try:
+            described = describe(emulator, pool_id, provider)
+        except CognitoError:
+            continue
+        if identifier in (described.get("IdpIdentifiers") or []):
+            return provider
+    raise ValueError(f"idp_identifier {identifier!r} names no identity provider of the app "
+                     "client")
+
+
+def describe(emulator: Emulator, pool_id: str, provider_name: str) -> dict:
+    return emulator.moto.idp("DescribeIdentityProvider", UserPoolId=pool_id,
+                             ProviderName=provider_name)["IdentityProvider"]
+
+
+def to_idp(emulator: Emulator, checked: AuthorizationRequest, provider_name: str,
+           idp_redirect_uri: str) -> Response:
+    """The first hop: a redirect to the IdP's authorization endpoint."""
+    try:
+        provider = describe(emulator, checked.app.pool_id, provider_name)
+    except CognitoError:
+        return RedirectError("invalid_request", f"the identity provider {provider_name} "
+                             "does not exist in the user pool", checked.redirect_uri,
+                             checked.state).response()
+    details = provider.get("ProviderDetails") or {}
+    if provider.get("ProviderType") != "OIDC" or not details.get("authorize_url"):
+        return RedirectError("invalid_request", f"the lab federates to OIDC providers only; "
+                             f"{provider_name} is {provider.get('ProviderType')}",
+                             checked.redirect_uri, checked.state).response()
+    pending = emulator.hosted_ui.federation.start(
+        provider_name=provider_name, request=checked, idp_redirect_uri=idp_redirect_uri)
+    query = urlencode({"client_id": details["client_id"], "response_type": "code",
+                       "redirect_uri": idp_redirect_uri,
+                       "scope": details.get("authorize_scopes", "openid"),
+                       "state": pending.state, "nonce": pending.nonce})
+    separator = "&" if "?" in details["authorize_url"] else "?"
+    return redirect(f"{details['authorize_url']}{separator}{query}")

@@ -1,0 +1,205 @@
+"""GET /oauth2/idpresponse: the IdP sends the user back; Cognito signs them in.
+
+AWS, "IdP response endpoint", "OIDC user pool IdP authentication flow" and "Specifying
+identity provider attribute mappings for your user pool". Cognito:
+
+1. finds its own ``state`` (single use; a missing, tampered or replayed one is an error
+   page: nothing says where the app is);
+2. exchanges the IdP's code at the IdP's token endpoint (client_secret_post), over HTTP;
+3. validates the ID token: RS256 signature by a key of the IdP's JWKS, ``iss`` equal to
+   ``oidc_issuer``, ``aud`` holding the provider's ``client_id``, ``exp`` not passed (by the
+   lab's clock), ``nonce`` equal to the one Cognito sent. Each failure goes back to the
+   app's redirect URI as ``error=invalid_request&error_description=...`` (AWS, "Managed
+   login and federation error responses");
+4. reads the userInfo endpoint (``attributes_url``) with the IdP's access token;
+5. creates or updates the federated user: username ``<ProviderName>_<sub>``, the
+   ``identities`` attribute, the provider's AttributeMapping applied on every sign-in,
+   membership of the group ``<user pool id>_<ProviderName>``;
+6. continues as a password sign-in does: the ``cognito`` session and a code for the app.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import TYPE_CHECKING
+
+import jwt
+import requests
+from werkzeug.wrappers import Request, Response
+
+from ..errors import CognitoError
+from . import authorize
+from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
+from .browser_sessions import SESSION_SECONDS
+from .errors import REASON_HEADER, ErrorPage, redirect, with_query
+from .federation import FederatedSignIn, describe
+
+if TYPE_CHECKING:
+    from .. import Emulator
+
+HTTP_TIMEOUT = 10
+
+
+class FederationError(Exception):
+    """A failed second hop: answered at the app's redirect URI."""
+
+    def __init__(self, description: str, error: str = "invalid_request") -> None:
+        super().__init__(description)
+        self.error = error
+        self.description = description
+
+
+def back_to_app(pending: FederatedSignIn, failure: FederationError) -> Response:
+    params = {"error_description": failure.description, "error": failure.error}
+    if pending.request.state is not None:
+        params["state"] = pending.request.state
+    response = redirect(with_query(pending.request.redirect_uri, params))
+    response.headers[REASON_HEADER] = failure.description
+    return response
+
+
+def exchange_code(details: dict, code: str, redirect_uri: str) -> dict:
+    try:
+        answer = requests.post(details["token_url"], timeout=HTTP_TIMEOUT, data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
+            "client_id": details["client_id"],
+            "client_secret": details.get("client_secret", "")})
+        body = answer.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise FederationError("the identity provider's token endpoint did not answer") from exc
+    if answer.status_code != 200 or "id_token" not in body:
+        raise FederationError(f"Error - {answer.status_code} {body.get('error', '')}".strip())
+    return body
+
+
+def validated_claims(emulator: Emulator, details: dict, id_token: str, nonce: str) -> dict:
+    """OIDC Core 3.1.3.7, as Cognito applies it to the IdP's ID token."""
+    try:
+        key = jwt.PyJWKClient(details["jwks_uri"], timeout=HTTP_TIMEOUT) \
+            .get_signing_key_from_jwt(id_token).key
+        claims = jwt.decode(id_token, key, algorithms=["RS256"],
+                            options={"verify_aud": False, "verify_iss": False,
+                                     "verify_exp": False, "verify_iat": False,
+                                     "verify_nbf": False})
+    except jwt.PyJWTError as exc:
+        raise FederationError("Invalid id_token: the signature does not verify with the "
+                              "identity provider's keys") from exc
+    if claims.get("iss") != details["oidc_issuer"]:
+        raise FederationError("Invalid id_token: the issuer does not match oidc_issuer")
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if details["client_id"] not in audiences:
+        raise FederationError("Invalid id_token: the audience is not the provider's client_id")
+    exp = claims.get("exp")
+    if not isinstance(exp, int | float) or exp <= emulator.clock.now():
+        raise FederationError("Invalid id_token: the token has expired")
+    if claims.get("nonce") != nonce:
+        raise FederationError("Invalid id_token: the nonce does not match")
+    if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+        raise FederationError("Invalid id_token: no sub")
+    return claims
+
+
+def user_info(details: dict, access_token: str | None, sub: str) -> dict:
+    url = details.get("attributes_url")
+    if not url or not access_token:
+        return {}
+    headers = {"Authorization": f"Bearer {access_token}"}
+    try:
+        if details.get("attributes_request_method") == "POST":
+            answer = requests.post(url, headers=headers, timeout=HTTP_TIMEOUT)
+        else:
+            answer = requests.get(url, headers=headers, timeout=HTTP_TIMEOUT)
+        body = answer.json() if answer.status_code == 200 else {}
+    except (requests.RequestException, ValueError):
+        body = {}
+    if not isinstance(body, dict) or body.get("sub") not in (None, sub):
+        return {}          # OIDC Core 5.3.2: a userInfo answer for someone else is ignored
+    return body
+
+
+def mapped_attributes(mapping: dict, claims: dict) -> dict[str, str]:
+    """AttributeMapping: user pool attribute -> IdP claim (``username`` names the sub)."""
+    values: dict[str, str] = {}
+    for attribute, claim in mapping.items():
+        if attribute == "username" or claim not in claims:
+            continue
+        value = claims[claim]
+        if isinstance(value, bool):
+            value = "true" if value else "false"
+        elif not isinstance(value, str):
+            value = json.dumps(value)
+        values[attribute] = value
+    return values
+
+
+def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dict) -> str:
+    """Create or update ``<ProviderName>_<sub>``; return that username."""
+    name = provider["ProviderName"]
+    sub = claims["sub"]
+    username = f"{name}_{sub}"
+    attributes = mapped_attributes(provider.get("AttributeMapping") or {}, claims)
+    moto = emulator.moto
+    try:
+        moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
+        exists = True
+    except CognitoError:
+        exists = False
+    if exists:
+        if attributes:
+            moto.idp("AdminUpdateUserAttributes", UserPoolId=pool_id, Username=username,
+                     UserAttributes=[{"Name": k, "Value": v} for k, v in attributes.items()])
+    else:
+        identities = [{"userId": sub, "providerName": name,
+                       "providerType": provider.get("ProviderType", "OIDC"), "issuer": None,
+                       "primary": "true",
+                       "dateCreated": str(int(emulator.clock.now() * 1000))}]
+        given = {**attributes, "identities": json.dumps(identities)}
+        moto.idp("AdminCreateUser", UserPoolId=pool_id, Username=username,
+                 MessageAction="SUPPRESS",
+                 UserAttributes=[{"Name": k, "Value": v} for k, v in given.items()])
+        # no password anyone knows: the user signs in through the IdP only
+        moto.idp("AdminSetUserPassword", UserPoolId=pool_id, Username=username,
+                 Password=secrets.token_urlsafe(24) + "aA1!", Permanent=True)
+    group = f"{pool_id}_{name}"
+    try:
+        moto.idp("GetGroup", UserPoolId=pool_id, GroupName=group)
+    except CognitoError:
+        moto.idp("CreateGroup", UserPoolId=pool_id, GroupName=group,
+                 Description=f"Autogenerated group for users who sign in using {name}")
+    moto.idp("AdminAddUserToGroup", UserPoolId=pool_id, Username=username, GroupName=group)
+    return username
+
+
+def idp_response(emulator: Emulator, request: Request) -> Response:
+    pending = emulator.hosted_ui.federation.take(request.args.get("state"))
+    if pending is None:
+        return ErrorPage("invalid_request", "the state is missing, unknown, used or expired: "
+                         "this is not the answer to a sign-in Cognito started").response()
+    try:
+        return second_hop(emulator, request, pending)
+    except FederationError as failure:
+        return back_to_app(pending, failure)
+
+
+def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn) -> Response:
+    app = pending.request.app
+    provider = describe(emulator, app.pool_id, pending.provider_name)
+    details = provider.get("ProviderDetails") or {}
+    if "error" in request.args:
+        raise FederationError(f"{pending.provider_name} Error - "
+                              f"{request.args.get('error_description', '')}".strip(),
+                              error=request.args["error"])
+    code = request.args.get("code")
+    if not code:
+        raise FederationError("the identity provider sent no code")
+    tokens = exchange_code(details, code, pending.idp_redirect_uri)
+    claims = validated_claims(emulator, details, tokens["id_token"], pending.nonce)
+    everything = {**claims, **user_info(details, tokens.get("access_token"), claims["sub"])}
+    username = federated_user(emulator, app.pool_id, provider, everything)
+    session = emulator.hosted_ui.browser_sessions.start(pool_id=app.pool_id, username=username)
+    response = authorize.complete(emulator, pending.request, session)
+    response.set_cookie(SESSION_COOKIE, session.session_id, max_age=SESSION_SECONDS,
+                        httponly=True, samesite="Lax", secure=request.is_secure, path=None)
+    return response

@@ -1,0 +1,13 @@
+"""Plays THIRD-PARTY IDENTITY PROVIDERS: neither AWS nor your app; Cognito federates to them.
+
+Each provider here is a small server of its own on 127.0.0.1 that a lesson starts next to
+the lab. Cognito (the emulator) meets it only over HTTP, as it meets a real IdP; nothing
+here imports ``emulator/``, ``client/`` or ``api/``. Built on Authlib's server components
+(the ``lab`` extra).
+"""
+
+from __future__ import annotations
+
+from .oidc_provider import IdpUser, OidcProvider
+
+__all__ = ["IdpUser", "OidcProvider"]
