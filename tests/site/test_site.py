@@ -177,37 +177,32 @@ def test_the_front_page_pictures_are_the_projects_own(pages):
 
 
 @pytest.mark.slow
-def test_a_reader_sees_the_course_in_chromium(site_url, pages):
-    from playwright.sync_api import sync_playwright
-
-    from ..browser.jupyterlab import launch_chromium
-
+def test_a_reader_sees_the_course_in_chromium(site_url, pages, browser):
     notebook_page = next(name for name, source in _sources(pages).items()
                          if source.endswith("07_local_verification_vs_getuser.ipynb"))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{site_url}/index.html")
-            assert "Amazon Cognito, hands-on" in page.title()
-            assert page.locator("h1").first.inner_text() == "Amazon Cognito, hands-on"
-            page.wait_for_function("[...document.images].every(i => i.complete)")
-            widths = page.eval_on_selector_all("figure img", "els => els.map(e => e.naturalWidth)")
-            assert len(widths) == 2 and all(width > 0 for width in widths)
-            page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/index.html")
+        assert "Amazon Cognito, hands-on" in page.title()
+        assert page.locator("h1").first.inner_text() == "Amazon Cognito, hands-on"
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        widths = page.eval_on_selector_all("figure img", "els => els.map(e => e.naturalWidth)")
+        assert len(widths) == 2 and all(width > 0 for width in widths)
+        page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
 
-            page.goto(f"{site_url}/{notebook_page}")
-            assert page.title().startswith("07")
-            page.wait_for_selector("pre.mermaid svg", timeout=30_000)
-            assert page.locator("pre.mermaid svg").count() >= 1
-            page.wait_for_function("[...document.images].every(i => i.complete)")
-            charts = page.eval_on_selector_all(
-                "img.output.image", "els => els.map(e => e.naturalWidth)")
-            assert len(charts) >= 3 and all(width > 0 for width in charts)
-            outputs = "\n".join(page.locator(".outputs").all_inner_texts())
-            assert outputs and "VBox(" not in outputs and "<Figure size" not in outputs
-            assert page.get_by_role("link", name=re.compile("Launch on Binder")).count() == 1
-            page.screenshot(path=str(ARTIFACTS / "notebook-07.png"), full_page=True)
-        finally:
-            browser.close()
+        page.goto(f"{site_url}/{notebook_page}")
+        assert page.title().startswith("07")
+        page.wait_for_selector("pre.mermaid svg", timeout=30_000)
+        assert page.locator("pre.mermaid svg").count() >= 1
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        charts = page.eval_on_selector_all(
+            "img.output.image", "els => els.map(e => e.naturalWidth)")
+        assert len(charts) >= 3 and all(width > 0 for width in charts)
+        outputs = "\n".join(page.locator(".outputs").all_inner_texts())
+        assert outputs and "VBox(" not in outputs and "<Figure size" not in outputs
+        assert page.get_by_role("link", name=re.compile("Launch on Binder")).count() == 1
+        page.screenshot(path=str(ARTIFACTS / "notebook-07.png"), full_page=True)
+    finally:
+        context.close()
