@@ -39,7 +39,7 @@ from werkzeug.wrappers import Response
 
 from ...clock import Clock
 from ..errors import CognitoError
-from ..user_pools import passkeys, webauthn_rp
+from ..user_pools import passkeys
 from ..user_pools.feature_plans import first_factors
 from . import sign_in
 
@@ -67,6 +67,7 @@ def page_origin(page: LoginPage) -> str:
 def available(page: LoginPage) -> bool:
     """Passkeys are a first factor of the pool, and a browser on this page could use the
     pool's relying party id (WebAuthn §5.1.3)."""
+    from ..user_pools import webauthn_rp  # py_webauthn loads on first use, not at start-up
     pool = page.emulator.directory.pool(page.checked.app.pool_id)
     if "WEB_AUTHN" not in first_factors(pool):
         return False

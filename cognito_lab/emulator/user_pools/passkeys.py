@@ -42,7 +42,6 @@ from ..errors import (
     WebAuthnRelyingPartyMismatchException,
 )
 from ..operations import Call
-from . import webauthn_rp
 from .feature_plans import first_factors, require_essentials
 from .token_operations import checked_session
 
@@ -207,6 +206,7 @@ def get_user_pool_mfa_config(call: Call) -> dict:
 
 # -- registering a passkey ------------------------------------------------------------------
 def start_web_authn_registration(call: Call) -> dict:
+    from . import webauthn_rp  # py_webauthn loads on first use, not at start-up
     session, user = checked_session(call)
     emulator = call.emulator
     pool = emulator.directory.pool(session.pool_id)
@@ -237,6 +237,7 @@ REGISTRATION_ERRORS = {
 
 
 def complete_web_authn_registration(call: Call) -> dict:
+    from . import webauthn_rp  # py_webauthn loads on first use, not at start-up
     session, user = checked_session(call)
     emulator = call.emulator
     pending = emulator.passkeys.take_registration(session.pool_id, user.username)
@@ -281,6 +282,7 @@ def list_web_authn_credentials(call: Call) -> dict:
 
 
 def delete_web_authn_credential(call: Call) -> dict:
+    from . import webauthn_rp  # py_webauthn loads on first use, not at start-up
     session, user = checked_session(call)
     try:
         credential_id = webauthn_rp.base64url_to_bytes(call.param("CredentialId"))

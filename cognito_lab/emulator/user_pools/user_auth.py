@@ -38,7 +38,7 @@ from ..errors import (
     UserNotFoundException,
 )
 from ..operations import Call
-from . import auth, flows, otp, passkeys, webauthn_rp
+from . import auth, flows, otp, passkeys
 from .directory import User
 from .feature_plans import first_factors
 from .secret_hash_check import check_secret_hash
@@ -138,6 +138,7 @@ def initiate_auth(call: Call) -> dict:
 
 def start_factor(ctx: auth.SignIn, user: User, factor: str, params: dict) -> dict:
     """Begin one first factor; ``params`` are the AuthParameters or ChallengeResponses."""
+    from . import webauthn_rp  # py_webauthn loads on first use, not at start-up
     if factor == "PASSWORD":
         return auth.password_sign_in(ctx, {**params, "USERNAME": params.get("USERNAME")
                                            or user.username})
@@ -210,6 +211,7 @@ def answer_one_time_password(ctx: auth.SignIn, responses: dict) -> dict:
 
 
 def answer_web_authn(ctx: auth.SignIn, responses: dict) -> dict:
+    from . import webauthn_rp  # py_webauthn loads on first use, not at start-up
     emulator = ctx.emulator
     pending = auth.take(ctx, "WEB_AUTHN", responses)
     user = auth.user_of(ctx, pending, responses)
