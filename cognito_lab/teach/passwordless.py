@@ -8,21 +8,10 @@ from botocore.exceptions import ClientError
 
 from ..client.passkey import PasskeyError
 from . import Verdict, verdict
+from .sign_in import auth_result, error_text
 
 APP_ORIGIN = "https://shop.example.com"      # where the notebook's app runs
 RP_ID = "shop.example.com"                   # the relying party its passkeys belong to
-
-
-def _error(exc: ClientError) -> str:
-    error = exc.response["Error"]
-    return f"{error['Code']}: {error['Message']}"
-
-
-def _result(answer: object) -> dict | None:
-    if not isinstance(answer, dict):
-        return None
-    result = answer.get("AuthenticationResult", answer)
-    return result if isinstance(result, dict) and "AccessToken" in result else None
 
 
 def _signatures(device: object) -> int:
@@ -57,13 +46,13 @@ def check_passkey_sign_in(lab, username: str, device, sign_in: Callable[[str], d
                        details=[str(exc), f"A browser only lets pages of {RP_ID} use its "
                                           f"passkeys: your app's origin is {APP_ORIGIN}."])
     except ClientError as exc:
-        details = [_error(exc)]
+        details = [error_text(exc)]
         if exc.response["Error"]["Code"] == "NotAuthorizedException":
             details.append(f"Cognito checks the origin in the signed answer: {APP_ORIGIN}.")
         return verdict(False, "", "`sign_in_with_passkey` failed.", details=details)
     except Exception as exc:
         return verdict(False, "", f"`sign_in_with_passkey` raised {type(exc).__name__}: {exc}")
-    result = _result(answer)
+    result = auth_result(answer)
     if result is None:
         challenge = answer.get("ChallengeName") if isinstance(answer, dict) else None
         hint = (f"It returned the {challenge} challenge: answer it with "

@@ -18,12 +18,13 @@ def token_claims(token: str) -> dict:
     return b64url.decode_json(token.split(".")[1])
 
 
-def _error(exc: ClientError) -> str:
+def error_text(exc: ClientError) -> str:
+    """``Code: Message`` of a boto3 ClientError, as a check's feedback quotes it."""
     error = exc.response["Error"]
     return f"{error['Code']}: {error['Message']}"
 
 
-def _result(answer: object) -> dict | None:
+def auth_result(answer: object) -> dict | None:
     """Accept an AuthenticationResult or the whole InitiateAuth/Respond… response."""
     if not isinstance(answer, dict):
         return None
@@ -50,13 +51,13 @@ def check_mfa_sign_in(lab, username: str, password: str,
     except NotImplementedError:
         return verdict(False, "", "TOTP is enrolled. Now fill in `sign_in_with_mfa`.")
     except ClientError as exc:
-        details = [_error(exc)]
+        details = [error_text(exc)]
         if exc.response["Error"]["Code"] == "CodeMismatchException":
             details.append("Compute the code at the lab's time: totp.at(lab.clock.now()).")
         return verdict(False, "", "`sign_in_with_mfa` failed.", details=details)
     except Exception as exc:
         return verdict(False, "", f"`sign_in_with_mfa` raised {type(exc).__name__}: {exc}")
-    result = _result(answer)
+    result = auth_result(answer)
     if result is None:
         challenge = answer.get("ChallengeName") if isinstance(answer, dict) else None
         hint = (f"It returned the {challenge} challenge: answer it with "
@@ -66,7 +67,7 @@ def check_mfa_sign_in(lab, username: str, password: str,
     try:
         me = idp.get_user(AccessToken=result["AccessToken"])
     except ClientError as exc:
-        return verdict(False, "", "Cognito refused the access token.", details=[_error(exc)])
+        return verdict(False, "", "Cognito refused the access token.", details=[error_text(exc)])
     expected = user["Username"]
     return verdict(me["Username"] == expected,
                    f"{username} signed in with password + TOTP code: MFA is preferred, so "
@@ -91,7 +92,7 @@ def _attempt(function: Callable[[dict], str], tokens: dict) -> tuple[object, str
     except NotImplementedError:
         return None, "not done yet"
     except ClientError as exc:
-        return None, _error(exc)
+        return None, error_text(exc)
     except Exception as exc:
         return None, f"{type(exc).__name__}: {exc}"
 
@@ -134,7 +135,7 @@ def check_refresh_before_expiry(lab, valid_access_token: Callable[[dict], str],
             lab.client("cognito-idp").get_user(AccessToken=second)
             details.append(f"2 min left: refreshed ✓ (new token good for {left // 60:.0f} min)")
         except ClientError as exc:
-            details.append(f"2 min left: Cognito refused the new token ({_error(exc)})")
+            details.append(f"2 min left: Cognito refused the new token ({error_text(exc)})")
             ok = False
 
     lab.clock.advance(minutes=5)                                  # the old one has expired

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import InvalidLambdaResponseException
-from .tokens import RESERVED_CLAIMS
+from .tokens import RESERVED_CLAIMS, override_id_claims
 
 VERSIONS = {"V1_0": "1", "V2_0": "2", "V3_0": "3"}       # LambdaVersion -> event "version"
 ACCESS_RESERVED = RESERVED_CLAIMS | {"client_id", "scope", "username", "version"}
@@ -80,20 +80,9 @@ class ClaimsAndScopeOverride:
 
     def apply_to_id(self, claims: dict) -> dict:
         self._groups(claims)
-        if self.replace_groups:
-            claims.pop("cognito:roles", None)
-            claims.pop("cognito:preferred_role", None)
-            if self.roles:
-                claims["cognito:roles"] = list(self.roles)
-            if self.preferred_role:
-                claims["cognito:preferred_role"] = self.preferred_role
-        for name, value in self.id_add.items():
-            if name not in RESERVED_CLAIMS:
-                claims[name] = value
-        for name in self.id_suppress:
-            if name not in RESERVED_CLAIMS:
-                claims.pop(name, None)
-        return claims
+        return override_id_claims(claims, replace_groups=self.replace_groups,
+                                  roles=self.roles, preferred_role=self.preferred_role,
+                                  add=self.id_add, suppress=self.id_suppress)
 
 
 def _bad() -> InvalidLambdaResponseException:

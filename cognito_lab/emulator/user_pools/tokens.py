@@ -97,20 +97,31 @@ class ClaimsOverride:
 
     def apply_to_id(self, claims: dict) -> dict:
         self.apply_to_access(claims)
-        if self.replace_groups:
-            claims.pop("cognito:roles", None)
-            claims.pop("cognito:preferred_role", None)
-            if self.roles:
-                claims["cognito:roles"] = list(self.roles)
-            if self.preferred_role:
-                claims["cognito:preferred_role"] = self.preferred_role
-        for name, value in self.add_or_override.items():
-            if name not in RESERVED_CLAIMS:
-                claims[name] = value
-        for name in self.suppress:
-            if name not in RESERVED_CLAIMS:
-                claims.pop(name, None)
-        return claims
+        return override_id_claims(claims, replace_groups=self.replace_groups,
+                                  roles=self.roles, preferred_role=self.preferred_role,
+                                  add=self.add_or_override, suppress=self.suppress)
+
+
+def override_id_claims(claims: dict, *, replace_groups: bool, roles: tuple[str, ...],
+                       preferred_role: str | None, add: dict,
+                       suppress: tuple[str, ...]) -> dict:
+    """What every PreTokenGeneration version does to an ID token: replaced roles (with a
+    group override), then added or overridden claims, then suppressed ones (suppression
+    wins); claims AWS reserves are never touched."""
+    if replace_groups:
+        claims.pop("cognito:roles", None)
+        claims.pop("cognito:preferred_role", None)
+        if roles:
+            claims["cognito:roles"] = list(roles)
+        if preferred_role:
+            claims["cognito:preferred_role"] = preferred_role
+    for name, value in add.items():
+        if name not in RESERVED_CLAIMS:
+            claims[name] = value
+    for name in suppress:
+        if name not in RESERVED_CLAIMS:
+            claims.pop(name, None)
+    return claims
 
 
 def _json_or_text(value: str) -> object:
