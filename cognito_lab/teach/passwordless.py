@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from ..client.passkey import PasskeyError
 from . import Verdict, verdict
-from .sign_in import auth_result, error_text
+from .sign_in import error_text, tokens_or_feedback
 
 APP_ORIGIN = "https://shop.example.com"      # where the notebook's app runs
 RP_ID = "shop.example.com"                   # the relying party its passkeys belong to
@@ -52,13 +52,9 @@ def check_passkey_sign_in(lab, username: str, device, sign_in: Callable[[str], d
         return verdict(False, "", "`sign_in_with_passkey` failed.", details=details)
     except Exception as exc:
         return verdict(False, "", f"`sign_in_with_passkey` raised {type(exc).__name__}: {exc}")
-    result = auth_result(answer)
-    if result is None:
-        challenge = answer.get("ChallengeName") if isinstance(answer, dict) else None
-        hint = (f"It returned the {challenge} challenge: answer it with "
-                "respond_to_auth_challenge." if challenge else
-                "Return the AuthenticationResult (a dict with AccessToken).")
-        return verdict(False, "", "No tokens came back.", details=[hint])
+    result = tokens_or_feedback(answer)
+    if isinstance(result, Verdict):
+        return result
     me = idp.get_user(AccessToken=result["AccessToken"])
     if me["Username"] != user["Username"]:
         return verdict(False, "", "Those tokens belong to someone else.")

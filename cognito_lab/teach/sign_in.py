@@ -32,6 +32,18 @@ def auth_result(answer: object) -> dict | None:
     return result if isinstance(result, dict) and "AccessToken" in result else None
 
 
+def tokens_or_feedback(answer: object) -> dict | Verdict:
+    """The AuthenticationResult of a sign-in, or the ❌ verdict saying what came back."""
+    result = auth_result(answer)
+    if result is not None:
+        return result
+    challenge = answer.get("ChallengeName") if isinstance(answer, dict) else None
+    hint = (f"It returned the {challenge} challenge: answer it with "
+            "respond_to_auth_challenge." if challenge else
+            "Return the AuthenticationResult (a dict with AccessToken).")
+    return verdict(False, "", "No tokens came back.", details=[hint])
+
+
 def check_mfa_sign_in(lab, username: str, password: str,
                       sign_in: Callable[[str, str], dict]) -> Verdict:
     """Is TOTP the user's preferred MFA, and does ``sign_in`` get tokens through it?
@@ -57,13 +69,9 @@ def check_mfa_sign_in(lab, username: str, password: str,
         return verdict(False, "", "`sign_in_with_mfa` failed.", details=details)
     except Exception as exc:
         return verdict(False, "", f"`sign_in_with_mfa` raised {type(exc).__name__}: {exc}")
-    result = auth_result(answer)
-    if result is None:
-        challenge = answer.get("ChallengeName") if isinstance(answer, dict) else None
-        hint = (f"It returned the {challenge} challenge: answer it with "
-                "respond_to_auth_challenge." if challenge else
-                "Return the AuthenticationResult (a dict with AccessToken).")
-        return verdict(False, "", "No tokens came back.", details=[hint])
+    result = tokens_or_feedback(answer)
+    if isinstance(result, Verdict):
+        return result
     try:
         me = idp.get_user(AccessToken=result["AccessToken"])
     except ClientError as exc:
