@@ -61,12 +61,13 @@ class Dispatcher:
         except CognitoError as error:
             return aws_json_response(error.body(), error.status)(environ, start_response)
         handler = self.emulator.operations.get((service, operation))
-        if handler is None and not moto_implements(service, operation):
-            refusal = UnsupportedOperationException(
-                f"cognito-lab does not play {operation} yet: neither its emulator nor moto "
-                "implements it. Use AWS for this operation.")
-            return aws_json_response(refusal.body(), refusal.status)(environ, start_response)
         if handler is None:
+            if not moto_implements(service, operation):  # moto would answer 500 + traceback
+                refusal = UnsupportedOperationException(
+                    f"cognito-lab does not play {operation} yet: neither its emulator nor "
+                    "moto implements it. Use AWS for this operation.")
+                return aws_json_response(refusal.body(), refusal.status)(environ,
+                                                                         start_response)
             environ["wsgi.input"] = io.BytesIO(body)     # the body, as read, for moto
             environ["CONTENT_LENGTH"] = str(len(body))
             return self.moto(environ, start_response)

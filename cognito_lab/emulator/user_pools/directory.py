@@ -296,6 +296,8 @@ class Directory:
         from ..errors import CognitoError, UserNotFoundException
 
         try:
+            if not self.case_insensitive(pool_id):      # cached: no moto call per operation
+                return username
             self.moto.idp("AdminGetUser", UserPoolId=pool_id, Username=username)
             return username
         except CognitoError as error:
