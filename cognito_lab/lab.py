@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from .aws_models import botocore_session
 from .clock import Clock
-from .cognito_ids import JWKS_PATH
+from .cognito_ids import jwks_url
 
 if TYPE_CHECKING:
     from .emulator import Emulator
+    from .emulator.functions import Functions
     from .emulator.identity.enforcement import EnforcementSwitch
     from .emulator.user_pools.mailbox import Mailbox
 
@@ -188,7 +189,7 @@ class Lab:
     @property
     def jwks_url(self) -> str:
         """Where this lab serves the pool's keys (on AWS: ``issuer + /.well-known/jwks.json``)."""
-        return f"{self.endpoint_url}/{self.user_pool_id}{JWKS_PATH}"
+        return jwks_url(f"{self.endpoint_url}/{self.user_pool_id}")
 
     @property
     def domain_url(self) -> str:
@@ -248,7 +249,7 @@ class Lab:
         return self._emulator.triggers.for_pool(self.user_pool_id)
 
     @property
-    def functions(self) -> Any:
+    def functions(self) -> Functions:
         """The lab's Lambda functions, played by Python callables: ``bind(arn, fn)``,
         ``arn(name)``, ``invocations``. Triggers, API Gateway integrations and Lambda
         authorizers all invoke the function bound to their ARN."""
@@ -291,7 +292,6 @@ class Lab:
         """Have moto's IAM engine judge every request to this lab signed with credentials
         other than the lab's own (which play the account's root user). Use ``with
         lab.enforce_iam(): ...`` to restore the previous setting after the block."""
-
         return self._emulator.iam.set(enabled)
 
     @property

@@ -13,14 +13,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
+from ...aws_models import service_model
 from ..errors import CognitoError
-
-
-def _service_model(service: str) -> Any:
-    """botocore's model of a service (loaded once per process: the IAM model is large)."""
-    from ...aws_models import service_model
-
-    return service_model(service)
 
 
 class QueryError(CognitoError):
@@ -44,7 +38,7 @@ class QueryGateway:
     def call(self, service: str, operation: str, params: dict | None = None) -> dict:
         from botocore import parsers, serialize
 
-        op = _service_model(service).operation_model(operation)
+        op = service_model(service).operation_model(operation)
         request = serialize.create_serializer("query", include_validation=False) \
             .serialize_to_request(params or {}, op)
         scope = f"{self._access_key}/20260101/{self.region}/{service}/aws4_request"

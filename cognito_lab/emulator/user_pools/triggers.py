@@ -23,9 +23,7 @@ from __future__ import annotations
 
 import copy
 import html
-import inspect
 import threading
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,6 +33,7 @@ from ..errors import (
     UnexpectedLambdaException,
     UserLambdaValidationException,
 )
+from ..functions import LambdaContext, call_function
 from . import pre_token_v2
 from .tokens import ClaimsOverride, TokenOverride
 
@@ -63,30 +62,6 @@ class Invocation:
     event: dict
     result: dict | None
     error: str | None
-
-
-class LambdaContext:
-    """The ``context`` a Lambda function receives (the parts functions commonly read)."""
-
-    def __init__(self, arn: str) -> None:
-        self.invoked_function_arn = arn
-        self.function_name = arn.rsplit(":", 1)[-1]
-        self.function_version = "$LATEST"
-        self.memory_limit_in_mb = 128
-        self.aws_request_id = str(uuid.uuid4())
-        self.log_group_name = f"/aws/lambda/{self.function_name}"
-        self.log_stream_name = "cognito-lab"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 5000     # Cognito gives triggers 5 seconds
-
-
-def _call(fn: Trigger, event: dict, context: LambdaContext) -> Any:
-    try:
-        takes_context = len(inspect.signature(fn).parameters) >= 2
-    except (TypeError, ValueError):
-        takes_context = True
-    return fn(event, context) if takes_context else fn(event)
 
 
 class Triggers:
@@ -197,7 +172,7 @@ class Triggers:
                  "request": request, "response": {}}
         sent = copy.deepcopy(event)
         try:
-            returned = _call(fn, copy.deepcopy(event), LambdaContext(arn))
+            returned = call_function(fn, copy.deepcopy(event), LambdaContext(arn))
         except Exception as exc:  # the function failed: so does the API call
             self._record(pool_id, trigger, trigger_source, arn, sent, None, repr(exc))
             raise UserLambdaValidationException(
