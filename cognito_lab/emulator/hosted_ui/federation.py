@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
@@ -98,23 +99,39 @@ def describe(emulator: Emulator, pool_id: str, provider_name: str) -> dict:
 
 def to_idp(emulator: Emulator, checked: AuthorizationRequest, provider_name: str,
            idp_redirect_uri: str) -> Response:
-    """The first hop: a redirect to the IdP's authorization endpoint."""
+    """The first hop: send the browser to the IdP, as its ProviderType says (FIRST_HOPS)."""
     try:
         provider = describe(emulator, checked.app.pool_id, provider_name)
     except CognitoError:
         return RedirectError("invalid_request", f"the identity provider {provider_name} "
                              "does not exist in the user pool", checked.redirect_uri,
                              checked.state).response()
-    details = provider.get("ProviderDetails") or {}
-    if provider.get("ProviderType") != "OIDC" or not details.get("authorize_url"):
-        return RedirectError("invalid_request", f"the lab federates to OIDC providers only; "
-                             f"{provider_name} is {provider.get('ProviderType')}",
+    hop = FIRST_HOPS.get(provider.get("ProviderType", ""))
+    if hop is None:
+        return RedirectError("invalid_request", "the lab does not federate to "
+                             f"{provider.get('ProviderType')} providers",
                              checked.redirect_uri, checked.state).response()
+    return hop(emulator, checked, provider, idp_redirect_uri)
+
+
+def oidc_first_hop(emulator: Emulator, checked: AuthorizationRequest, provider: dict,
+                   idp_redirect_uri: str) -> Response:
+    """OIDC Core 3.1.2.1: the authorization request, with Cognito's state and nonce."""
+    details = provider.get("ProviderDetails") or {}
     pending = emulator.hosted_ui.federation.start(
-        provider_name=provider_name, request=checked, idp_redirect_uri=idp_redirect_uri)
+        provider_name=provider["ProviderName"], request=checked,
+        idp_redirect_uri=idp_redirect_uri)
     query = urlencode({"client_id": details["client_id"], "response_type": "code",
                        "redirect_uri": idp_redirect_uri,
                        "scope": details.get("authorize_scopes", "openid"),
                        "state": pending.state, "nonce": pending.nonce})
     separator = "&" if "?" in details["authorize_url"] else "?"
     return redirect(f"{details['authorize_url']}{separator}{query}")
+
+
+FirstHop = Callable[["Emulator", "AuthorizationRequest", dict, str], Response]
+
+# ProviderType -> how the browser is sent to that kind of IdP
+FIRST_HOPS: dict[str, FirstHop] = {
+    "OIDC": oidc_first_hop,
+}

@@ -1,80 +1,24 @@
-"""CreateIdentityProvider / UpdateIdentityProvider for OIDC: the checks and discovery AWS does.
+"""CreateIdentityProvider / UpdateIdentityProvider: the checks AWS does, by provider type.
 
 moto stores identity providers (Create, Describe, Update, Delete, List) but checks nothing.
-AWS, CreateIdentityProvider (API reference) and "Adding OIDC identity providers to a user
-pool": an OIDC provider's ``ProviderDetails`` need ``client_id``, ``authorize_scopes``,
-``attributes_request_method`` (GET or POST) and ``oidc_issuer``; Cognito reads the
-issuer's discovery document and adds the endpoints it finds (``authorize_url``,
-``token_url``, ``attributes_url``, ``jwks_uri``) unless the request names them all; a
-second provider with the same name is a DuplicateProviderException. The issuer must be
-https; the lab also accepts http on loopback (127.0.0.1, localhost), where its own IdPs
-run (docs/fidelity.md).
-
-Other provider types (SAML, Google, ...) go to moto unchanged for now.
+AWS, CreateIdentityProvider (API reference): a second provider with the same name is a
+DuplicateProviderException; each ProviderType has its own ProviderDetails, checked (and,
+for OIDC, completed by discovery) by the function ``DETAILS`` names for it. A type with no
+entry goes to moto unchanged.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from collections.abc import Callable
 
-import requests
-
-from ..errors import CognitoError, DuplicateProviderException, InvalidParameterException
+from ..errors import CognitoError, DuplicateProviderException
 from ..operations import Call
+from .oidc_provider_details import oidc_details
 
-REQUIRED = ("client_id", "authorize_scopes", "attributes_request_method", "oidc_issuer")
-ENDPOINTS = {"authorize_url": "authorization_endpoint", "token_url": "token_endpoint",
-             "attributes_url": "userinfo_endpoint", "jwks_uri": "jwks_uri"}
-LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-DISCOVERY_TIMEOUT = 10
-
-
-def issuer_allowed(url: str) -> bool:
-    """https, or (the lab's allowance) http on loopback."""
-    parts = urlsplit(url)
-    if not parts.hostname:
-        return False
-    return parts.scheme == "https" or (parts.scheme == "http"
-                                       and parts.hostname in LOOPBACK_HOSTS)
-
-
-def oidc_details(details: dict) -> dict:
-    """The ProviderDetails Cognito keeps for an OIDC provider: checked and discovered."""
-    for key in REQUIRED:
-        if not isinstance(details.get(key), str) or not details[key]:
-            raise InvalidParameterException(f"{key} is required for OIDC identity provider")
-    if details["attributes_request_method"] not in ("GET", "POST"):
-        raise InvalidParameterException(
-            "attributes_request_method must be GET or POST for OIDC identity provider")
-    if "openid" not in details["authorize_scopes"].split():
-        raise InvalidParameterException("authorize_scopes must contain openid")
-    issuer = details["oidc_issuer"]
-    if not issuer_allowed(issuer):
-        raise InvalidParameterException(
-            "oidc_issuer must be an https URL (the lab also accepts http on loopback)")
-    kept = dict(details)
-    if all(kept.get(key) for key in ENDPOINTS):
-        return kept
-    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
-    try:
-        answer = requests.get(url, timeout=DISCOVERY_TIMEOUT)
-        answer.raise_for_status()
-        document = answer.json()
-    except (requests.RequestException, ValueError) as exc:
-        raise InvalidParameterException(
-            f"Unable to contact well-known endpoint: {url}") from exc
-    if document.get("issuer") != issuer:
-        raise InvalidParameterException(
-            "The oidc_issuer does not match the issuer of the discovery document")
-    for key, name in ENDPOINTS.items():
-        if not kept.get(key) and isinstance(document.get(name), str):
-            kept[key] = document[name]
-    kept.setdefault("attributes_url_add_attributes", "false")
-    missing = [key for key in ENDPOINTS if not kept.get(key)]
-    if missing:
-        raise InvalidParameterException(
-            f"The discovery document names no {', '.join(missing)}")
-    return kept
+# ProviderType -> the ProviderDetails Cognito keeps for a request's ProviderDetails
+DETAILS: dict[str, Callable[[dict], dict]] = {
+    "OIDC": oidc_details,
+}
 
 
 def create_identity_provider(call: Call) -> dict:
@@ -88,9 +32,10 @@ def create_identity_provider(call: Call) -> dict:
     else:
         raise DuplicateProviderException(f"A provider with the name {name} already exists "
                                          "in this user pool.")
-    if call.param("ProviderType") != "OIDC":
+    checked = DETAILS.get(call.param("ProviderType"))
+    if checked is None:
         return call.forward()
-    details = oidc_details(call.param("ProviderDetails") or {})
+    details = checked(call.param("ProviderDetails") or {})
     return call.forward({**call.params, "ProviderDetails": details})
 
 
@@ -98,8 +43,9 @@ def update_identity_provider(call: Call) -> dict:
     current = call.forward({"UserPoolId": call.param("UserPoolId"),
                             "ProviderName": call.param("ProviderName")},
                            operation="DescribeIdentityProvider")["IdentityProvider"]
-    if current.get("ProviderType") != "OIDC" or call.param("ProviderDetails") is None:
+    checked = DETAILS.get(current.get("ProviderType", ""))
+    if checked is None or call.param("ProviderDetails") is None:
         return call.forward()
-    details = oidc_details(call.param("ProviderDetails"))
+    details = checked(call.param("ProviderDetails"))
     # moto merges ProviderDetails as a whole value: the request's map replaces the old one
     return call.forward({**call.params, "ProviderDetails": details})
