@@ -26,7 +26,7 @@ import jwt
 import requests
 from werkzeug.wrappers import Request, Response
 
-from ..user_pools.federated_users import federated_user
+from ..user_pools.federated_users import FederatedSignInRefused, federated_user
 from . import authorize
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
 from .browser_sessions import SESSION_SECONDS
@@ -143,7 +143,11 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn) -
     tokens = exchange_code(details, code, pending.idp_redirect_uri)
     claims = validated_claims(emulator, details, tokens["id_token"], pending.nonce)
     everything = {**claims, **user_info(details, tokens.get("access_token"), claims["sub"])}
-    username = federated_user(emulator, app.pool_id, provider, everything)
+    try:
+        username = federated_user(emulator, app.pool_id, provider, everything,
+                                  client_id=app.client_id)
+    except FederatedSignInRefused as refused:
+        raise FederationError(refused.description) from refused
     return signed_in(emulator, request, pending.request, username)
 
 

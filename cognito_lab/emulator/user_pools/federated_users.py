@@ -38,8 +38,21 @@ def mapped_attributes(mapping: dict, claims: dict) -> dict[str, str]:
     return values
 
 
-def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dict) -> str:
-    """Create or update ``<ProviderName>_<sub>``; return that username."""
+class FederatedSignInRefused(Exception):
+    """Cognito refuses this federated sign-in; the description goes back to the app
+    (``error=invalid_request&error_description=...``, AWS "Managed login and federation
+    error responses")."""
+
+    def __init__(self, description: str) -> None:
+        super().__init__(description)
+        self.description = description
+
+
+def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dict, *,
+                   client_id: str | None = None) -> str:
+    """Create or update ``<ProviderName>_<sub>`` for the app client ``client_id``; return
+    the username the user signs in as. ``claims["sub"]`` is the IdP's subject (an OIDC
+    ``sub``, a SAML NameID)."""
     name = provider["ProviderName"]
     sub = claims["sub"]
     username = f"{name}_{sub}"
