@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .emulator.functions import Functions
     from .emulator.identity.enforcement import EnforcementSwitch
     from .emulator.user_pools.mailbox import Mailbox
+    from .idp import GoogleProvider
 
 DEFAULT_USERS = (
     {"name": "alice", "email": "alice@example.com", "groups": ("admins",), "tenant_id": "acme"},
@@ -283,6 +284,18 @@ class Lab:
                 service, endpoint_url=self.endpoint_url,
                 config=Config(retries={"max_attempts": 1}))
         return self._clients[service]
+
+    def play_google(self, google: GoogleProvider) -> GoogleProvider:
+        """Have ``google`` (a ``cognito_lab.idp.GoogleProvider`` on 127.0.0.1) play Google
+        for this lab, and return it.
+
+        A ``Google`` identity provider names Google's own URLs, as on AWS; the lab never
+        reaches them on the internet, but sends the browser's first hop and Cognito's calls
+        (token exchange, keys, userInfo) to this stand-in. Without one, signing in with
+        Google is a clear error (docs/fidelity.md, "Lab vs AWS")."""
+        for origin in google.origins:
+            self._emulator.stand_ins.play(origin, google)
+        return google
 
     def rotate_signing_keys(self, *, retire_old: bool = False) -> None:
         """Sign new tokens with new keys; the old ones stay in the JWKS for overlap."""

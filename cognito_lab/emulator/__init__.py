@@ -31,6 +31,7 @@ from .identity.state import IdentityState
 from .moto_gateway import MotoGateway, moto_app
 from .operations import Handler
 from .routes import Routes
+from .stand_ins import StandIns
 from .user_pools.challenges import ChallengeStore
 from .user_pools.codes import CodeBook
 from .user_pools.directory import Directory
@@ -40,7 +41,9 @@ from .user_pools.operations import OPERATIONS as USER_POOLS_OPERATIONS
 from .user_pools.operations import SERVICE as USER_POOLS_SERVICE
 from .user_pools.passkeys import PasskeyStore
 from .user_pools.passwords import PasswordVault
+from .user_pools.provider_links import ProviderLinks
 from .user_pools.sessions import SessionStore
+from .user_pools.social_provider_details import GOOGLE_DOMAINS
 from .user_pools.tokens import TokenService
 from .user_pools.totp import TotpRegistry
 from .user_pools.triggers import Triggers
@@ -72,12 +75,15 @@ class Emulator:
         self.challenges = ChallengeStore(clock)    # sign-ins waiting for a challenge answer
         self.user_auth = UserAuthState(clock)      # USER_AUTH: choices, one-time codes, passkeys
         self.passkeys = PasskeyStore(clock)        # WebAuthn settings and users' passkeys
+        self.provider_links = ProviderLinks()      # AdminLinkProviderForUser's links
         self.functions = Functions(region, account_id)   # "Lambda": ARN -> Python callable
         self.triggers = Triggers(self)             # Lambda triggers played by Python functions
         self.tokens.pre_token_generation = self.triggers.pre_token_generation
         self.tokens.machine_token_generation = self.triggers.machine_token_generation
         # the hosted UI's and identity pools' state of this lab
         self.hosted_ui = HostedUiState(clock)
+        # public origins (Google's) played by loopback servers: the lab never reaches them
+        self.stand_ins = StandIns(played_domains=GOOGLE_DOMAINS)
         self.identity = IdentityState(
             QueryGateway(gate, account_id, region, access_key), region, clock)
         self.iam = IamEnforcement(gate=gate, account_id=account_id, region=region,

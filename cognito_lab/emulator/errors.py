@@ -251,6 +251,12 @@ class DuplicateProviderException(CognitoError):
     code = "DuplicateProviderException"
 
 
+class AliasExistsException(CognitoError):
+    """An alias (or a linked IdP identity) already belongs to another user profile."""
+
+    code = "AliasExistsException"
+
+
 # -- cognito-identity -------------------------------------------------------------------------
 class ResourceConflictException(CognitoError):
     """An identity-pool login is already linked to another identity."""
@@ -262,6 +268,12 @@ class InvalidIdentityPoolConfigurationException(CognitoError):
     """The identity pool has no usable IAM role for the request."""
 
     code = "InvalidIdentityPoolConfigurationException"
+
+
+class ExternalServiceException(CognitoError):
+    """A login's identity provider (e.g. an OIDC provider's discovery or JWKS) did not answer."""
+
+    code = "ExternalServiceException"
 
 
 # -- AWS's generic JSON-protocol answers (not in a service's model) ---------------------------

@@ -41,7 +41,7 @@ class Route:
 
 
 # Paths no AWS service but the hosted UI and the issuer answers on (see the module docstring).
-OWNED_PATHS = re.compile(r"/(oauth2|login|logout|\.well-known)(/|$)"
+OWNED_PATHS = re.compile(r"/(oauth2|saml2|login|logout|\.well-known)(/|$)"
                          rf"|/{USER_POOL_ID_PATTERN}/\.well-known(/|$)")
 _PRESIGNED = ("X-Amz-Signature=", "X-Amz-Credential=", "AWSAccessKeyId=")
 

@@ -18,7 +18,10 @@ codes and tokens, and serves the endpoints with werkzeug on a free loopback port
 
 A lesson (or a test) can make the provider misbehave, as a compromised or misconfigured
 IdP would: ``idp.override_id_token_claims(iss=..., aud=..., nonce=..., exp=...)`` changes
-the next ID tokens it signs, ``idp.reset()`` undoes it.
+the next ID tokens it signs, ``idp.reset()`` undoes it. ``idp.received`` lists the
+requests it answered (who asked it what). A subclass can play a public provider from
+loopback (``google.py``): ``issuer=`` names the issuer it signs as, ``PATHS`` its
+endpoints' paths and ``_endpoints()`` the URLs its discovery document names.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from authlib.oauth2.rfc6749 import (
@@ -311,12 +314,18 @@ class OidcProvider:
     loopback URL, which suits a lab whose port is not known in advance).
     """
 
+    # endpoint -> its path on this server (handled by the method ``_<endpoint>``)
+    PATHS: ClassVar[dict[str, str]] = {
+        "discovery": "/.well-known/openid-configuration", "jwks": "/jwks.json",
+        "authorize": "/authorize", "token": "/token", "userinfo": "/userinfo"}
+
     def __init__(self, users: list[IdpUser] | tuple[IdpUser, ...] = (), *,
                  client_id: str | None = None, client_secret: str | None = None,
                  redirect_uris: list[str] | tuple[str, ...] = (),
                  title: str = "Example Corp sign-in", port: int = 0,
-                 id_token_seconds: int = TOKEN_SECONDS) -> None:
+                 id_token_seconds: int = TOKEN_SECONDS, issuer: str | None = None) -> None:
         self.title = title
+        self._issuer = issuer
         self.id_token_seconds = id_token_seconds
         self.users = {user.username: user for user in users}
         self._client = _Client(client_id or f"corp-{secrets.token_hex(8)}",
@@ -328,6 +337,7 @@ class OidcProvider:
         self._codes: dict[str, _Code] = {}
         self._tokens: dict[str, _Token] = {}
         self._claim_overrides: dict[str, Any] = {}
+        self._received: list[tuple[str, str]] = []
         self._server = _Server(self)
         self._server.register_grant(_CodeGrant, [_OpenIDCode(self)])
         self._server.register_token_generator("default", BearerTokenGenerator(
@@ -335,13 +345,7 @@ class OidcProvider:
             expires_generator=lambda client, grant_type: TOKEN_SECONDS))
         self._protector = ResourceProtector()
         self._protector.register_token_validator(_TokenValidator(self))
-        self._routes = {
-            "/.well-known/openid-configuration": self._discovery,
-            "/jwks.json": self._jwks,
-            "/authorize": self._authorize,
-            "/token": self._token,
-            "/userinfo": self._userinfo,
-        }
+        self._routes = {path: getattr(self, f"_{name}") for name, path in self.PATHS.items()}
         self._http = ThreadedServer(self._wsgi, port=port, name="oidc-idp")
 
     @classmethod
@@ -353,8 +357,24 @@ class OidcProvider:
     # -- the public face -----------------------------------------------------------------
     @property
     def issuer(self) -> str:
-        """The issuer URL: its discovery document is at ``{issuer}/.well-known/...``."""
+        """The issuer URL: its discovery document is at ``{issuer}/.well-known/...``
+        (its loopback URL, unless it was started with another ``issuer=``)."""
+        return self._issuer or self._http.url
+
+    @property
+    def local_url(self) -> str:
+        """Where it listens: ``http://127.0.0.1:<port>``."""
         return self._http.url
+
+    @property
+    def running(self) -> bool:
+        return self._http.running
+
+    @property
+    def received(self) -> tuple[tuple[str, str], ...]:
+        """The requests it answered, oldest first: (method, path with its query)."""
+        with self._lock:
+            return tuple(self._received)
 
     @property
     def client_id(self) -> str:
@@ -440,6 +460,10 @@ class OidcProvider:
     # -- HTTP ---------------------------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
+        query = request.query_string.decode("latin-1")
+        with self._lock:
+            self._received.append((request.method,
+                                   f"{request.path}?{query}" if query else request.path))
         handler = self._routes.get(request.path)
         if handler is None:
             response = Response("not found", status=404)
@@ -447,14 +471,18 @@ class OidcProvider:
             response = handler(request)
         return response(environ, start_response)
 
-    def _discovery(self, request: Request) -> Response:
+    def _endpoints(self) -> dict[str, str]:
+        """The endpoint URLs its discovery document names (OIDC Discovery 1.0 §3)."""
         base = self.issuer
+        return {"authorization_endpoint": f"{base}{self.PATHS['authorize']}",
+                "token_endpoint": f"{base}{self.PATHS['token']}",
+                "userinfo_endpoint": f"{base}{self.PATHS['userinfo']}",
+                "jwks_uri": f"{base}{self.PATHS['jwks']}"}
+
+    def _discovery(self, request: Request) -> Response:
         return _json({
-            "issuer": base,
-            "authorization_endpoint": f"{base}/authorize",
-            "token_endpoint": f"{base}/token",
-            "userinfo_endpoint": f"{base}/userinfo",
-            "jwks_uri": f"{base}/jwks.json",
+            "issuer": self.issuer,
+            **self._endpoints(),
             "response_types_supported": ["code"],
             "grant_types_supported": ["authorization_code"],
             "subject_types_supported": ["public"],
@@ -502,6 +530,13 @@ class OidcProvider:
         if request.method != "POST":
             return Response(status=405, headers={"Allow": "POST"})
         return self._server.create_token_response(request)
+
+    def _bearer(self, request: Request) -> _Token | None:
+        """The live access token a request bears (RFC 6750 §2.1), if any."""
+        try:
+            return self._protector.validate_request([], _OAuth2Request(request))
+        except OAuth2Error:
+            return None
 
     def _userinfo(self, request: Request) -> Response:
         try:

@@ -1,4 +1,5 @@
-"""CloudFormation types for identity pool access: IAM roles, the pool's role attachment, S3.
+"""CloudFormation types for identity pool access: IAM roles and OIDC providers, the pool's
+role attachment, S3.
 
 Each becomes the API calls CloudFormation makes (property names are CloudFormation's, see
 each type's page in the CloudFormation User Guide). Policy documents may be written as YAML
@@ -113,4 +114,26 @@ S3_BUCKET = ResourceType(
     properties=frozenset({
         "BucketEncryption", "BucketName", "PublicAccessBlockConfiguration", "Tags",
         "VersioningConfiguration"}),
+)
+
+
+def oidc_provider(ctx: Context, logical_id: str, props: dict) -> Created:
+    """CreateOpenIDConnectProvider (CloudFormation's ClientIdList is the API's ClientIDList).
+    Ref and Fn::GetAtt Arn give the provider's ARN, which an identity pool lists in
+    OpenIdConnectProviderARNs."""
+    params = {"Url": props["Url"]}
+    for prop, key in (("ClientIdList", "ClientIDList"), ("ThumbprintList", "ThumbprintList"),
+                      ("Tags", "Tags")):
+        if prop in props:
+            params[key] = props[prop]
+    arn = ctx.client("iam").create_open_id_connect_provider(**params)[
+        "OpenIDConnectProviderArn"]
+    return Created(arn, {"Arn": arn})
+
+
+IAM_OIDC_PROVIDER = ResourceType(
+    create=oidc_provider,
+    properties=frozenset({"ClientIdList", "Tags", "ThumbprintList", "Url"}),
+    # CloudFormation marks Url optional; the lab has nothing to make a provider of without it
+    required=frozenset({"Url"}),
 )

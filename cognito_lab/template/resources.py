@@ -142,3 +142,20 @@ IDENTITY_POOL = ResourceType(
         "OpenIdConnectProviderARNs", "SamlProviderARNs", "SupportedLoginProviders"}),
     required=frozenset({"AllowUnauthenticatedIdentities"}),
 )
+
+
+def user_pool_identity_provider(ctx: Context, logical_id: str, props: dict) -> Created:
+    """CreateIdentityProvider: for OIDC, Cognito reads the issuer's discovery document now,
+    so the issuer must answer when the template is applied."""
+    ctx.client("cognito-idp").create_identity_provider(**props)
+    # "Ref returns physicalResourceId, which is ProviderName" (no Fn::GetAtt attributes):
+    # an app client lists it in SupportedIdentityProviders with !Ref.
+    return Created(props["ProviderName"])
+
+
+USER_POOL_IDENTITY_PROVIDER = ResourceType(
+    create=user_pool_identity_provider,
+    properties=frozenset({"AttributeMapping", "IdpIdentifiers", "ProviderDetails",
+                          "ProviderName", "ProviderType", "UserPoolId"}),
+    required=frozenset({"ProviderDetails", "ProviderName", "ProviderType", "UserPoolId"}),
+)

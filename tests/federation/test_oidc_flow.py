@@ -94,3 +94,18 @@ def test_unknown_provider_goes_back_to_the_app(federation):
         "state": "s", "identity_provider": "Nope"}, allow_redirects=False, timeout=10)
     assert answer.status_code == 302
     assert query_of(answer.headers["Location"])["error"] == "invalid_request"
+
+
+def test_session_cookie_covers_the_whole_domain(federation):
+    """AWS, Logout endpoint: /logout ends the session a federated sign-in started, so the
+    ``cognito`` cookie set at /oauth2/idpresponse must reach /logout and /login: its Path
+    is the domain's root (behind jupyter-server-proxy, the prefix's root), not /oauth2."""
+    for prefix, expected in (("", "/"), ("/user/ada/proxy/8123", "/user/ada/proxy/8123/")):
+        hop = first_hop(federation)
+        headers = {"X-Forwarded-Prefix": prefix} if prefix else {}
+        answer = hop.browser.get(sign_in_at_idp(federation, hop), headers=headers,
+                                 allow_redirects=False, timeout=10)
+        assert answer.status_code == 302
+        cookie = answer.headers["Set-Cookie"]
+        assert cookie.startswith("cognito=")
+        assert f"Path={expected};" in cookie or cookie.endswith(f"Path={expected}")

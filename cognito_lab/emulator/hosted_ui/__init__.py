@@ -12,7 +12,8 @@ One module per endpoint, named after it, each with the rules AWS documents for i
 and the parts they share: ``app_clients.py`` (an app client's OAuth settings),
 ``client_auth.py`` (RFC 6749 §2.3), ``scopes.py``, ``rfc7636.py`` (PKCE), ``codes.py``
 (authorization codes), ``browser_sessions.py`` (the ``cognito`` cookie), ``csrf.py``,
-``sign_in.py`` (the user pools API calls behind the sign-in page), ``pages.py`` (HTML) and
+``sign_in.py`` (the user pools API calls behind the sign-in page), ``idp_buttons.py`` (the
+sign-in page's external identity providers), ``pages.py`` (HTML) and
 ``errors.py`` (OAuth error answers).
 
 Every link and form on the pages is relative, so the hosted UI also works behind a path

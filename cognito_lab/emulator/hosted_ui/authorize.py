@@ -106,9 +106,10 @@ def parse(emulator: Emulator, args: MultiDict) -> AuthorizationRequest:
     if provider == "COGNITO" and "COGNITO" not in app.identity_providers:
         raise fail("invalid_request", "identity_provider 'COGNITO' is not one of the app "
                    "client's SupportedIdentityProviders")
-    if federated is None and "COGNITO" not in app.identity_providers:
-        raise fail("unauthorized_client", "the app client does not support the COGNITO "
-                   "identity provider (the user pool's own sign-in)")
+    if federated is None and not app.identity_providers:
+        # without COGNITO, /login offers the client's other IdPs (and no password form)
+        raise fail("unauthorized_client", "the app client supports no identity provider "
+                   "(SupportedIdentityProviders is empty)")
     try:
         granted = scopes.for_authorization(emulator, app, args.get("scope"))
     except scopes.ScopeError as exc:

@@ -20,7 +20,9 @@ from werkzeug.wrappers import Response
 
 from ...clock import Clock
 from ..errors import CognitoError
-from .errors import RedirectError, redirect
+from ..stand_ins import NotPlayed
+from .errors import ErrorPage, RedirectError, redirect
+from .saml_request import saml_first_hop
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -37,6 +39,7 @@ class FederatedSignIn:
     request: AuthorizationRequest   # the app's checked request, for the second hop
     idp_redirect_uri: str           # this lab's /oauth2/idpresponse, as sent to the IdP
     expires_at: float
+    request_id: str = ""            # SAML: the AuthnRequest's ID, for InResponseTo
 
 
 class FederatedSignIns:
@@ -46,12 +49,13 @@ class FederatedSignIns:
         self._pending: dict[str, FederatedSignIn] = {}
 
     def start(self, *, provider_name: str, request: AuthorizationRequest,
-              idp_redirect_uri: str) -> FederatedSignIn:
+              idp_redirect_uri: str, request_id: str = "") -> FederatedSignIn:
         pending = FederatedSignIn(state=secrets.token_urlsafe(32),
                                   nonce=secrets.token_urlsafe(32),
                                   provider_name=provider_name, request=request,
                                   idp_redirect_uri=idp_redirect_uri,
-                                  expires_at=self.clock.now() + PENDING_SECONDS)
+                                  expires_at=self.clock.now() + PENDING_SECONDS,
+                                  request_id=request_id)
         with self._lock:
             self._pending[pending.state] = pending
         return pending
@@ -116,8 +120,16 @@ def to_idp(emulator: Emulator, checked: AuthorizationRequest, provider_name: str
 
 def oidc_first_hop(emulator: Emulator, checked: AuthorizationRequest, provider: dict,
                    idp_redirect_uri: str) -> Response:
-    """OIDC Core 3.1.2.1: the authorization request, with Cognito's state and nonce."""
+    """OIDC Core 3.1.2.1: the authorization request, with Cognito's state and nonce (to an
+    OIDC provider, or to Google's authorize_url, played by its stand-in in the lab)."""
     details = provider.get("ProviderDetails") or {}
+    if "openid" not in details.get("authorize_scopes", "").split():
+        return ErrorPage("invalid_request", "the lab signs in with this provider through "
+                         "OpenID Connect only: add openid to its authorize_scopes").response()
+    try:      # a played origin (Google's) goes to its loopback stand-in (stand_ins.py)
+        authorize_url = emulator.stand_ins.route(details["authorize_url"])
+    except NotPlayed as exc:
+        return ErrorPage("invalid_request", str(exc)).response()
     pending = emulator.hosted_ui.federation.start(
         provider_name=provider["ProviderName"], request=checked,
         idp_redirect_uri=idp_redirect_uri)
@@ -125,8 +137,8 @@ def oidc_first_hop(emulator: Emulator, checked: AuthorizationRequest, provider: 
                        "redirect_uri": idp_redirect_uri,
                        "scope": details.get("authorize_scopes", "openid"),
                        "state": pending.state, "nonce": pending.nonce})
-    separator = "&" if "?" in details["authorize_url"] else "?"
-    return redirect(f"{details['authorize_url']}{separator}{query}")
+    separator = "&" if "?" in authorize_url else "?"
+    return redirect(f"{authorize_url}{separator}{query}")
 
 
 FirstHop = Callable[["Emulator", "AuthorizationRequest", dict, str], Response]
@@ -134,4 +146,6 @@ FirstHop = Callable[["Emulator", "AuthorizationRequest", dict, str], Response]
 # ProviderType -> how the browser is sent to that kind of IdP
 FIRST_HOPS: dict[str, FirstHop] = {
     "OIDC": oidc_first_hop,
+    "Google": oidc_first_hop,     # Google's authorize_url, Cognito's state and nonce
+    "SAML": saml_first_hop,       # an AuthnRequest by HTTP-Redirect (saml_request.py)
 }

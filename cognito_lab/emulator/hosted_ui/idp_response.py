@@ -5,13 +5,20 @@ identity provider attribute mappings for your user pool". Cognito:
 
 1. finds its own ``state`` (single use; a missing, tampered or replayed one is an error
    page: nothing says where the app is);
-2. exchanges the IdP's code at the IdP's token endpoint (client_secret_post), over HTTP;
-3. validates the ID token: RS256 signature by a key of the IdP's JWKS, ``iss`` equal to
+2. exchanges the IdP's code at the IdP's token endpoint (client_secret_post), over HTTP
+   (every call here goes through the lab's stand-ins: a played origin, such as Google's,
+   is served by its loopback stand-in, never reached on the internet; stand_ins.py);
+3. validates the ID token: RS256 signature by a key of the IdP's JWKS (``jwks_uri``, or,
+   for Google, whose details name none, the one its issuer's discovery document names,
+   OIDC Discovery 1.0 §4), ``iss`` equal to
    ``oidc_issuer``, ``aud`` holding the provider's ``client_id``, ``exp`` not passed (by the
    lab's clock), ``nonce`` equal to the one Cognito sent. Each failure goes back to the
    app's redirect URI as ``error=invalid_request&error_description=...`` (AWS, "Managed
    login and federation error responses");
-4. reads the userInfo endpoint (``attributes_url``) with the IdP's access token;
+4. reads the userInfo endpoint (``attributes_url``) with the IdP's access token. With
+   ``attributes_url_add_attributes`` (Google's People API), the mapped attribute names the
+   ID token lacks are appended to it, and with none there is no call (the lab's choice:
+   AWS doesn't document which names it appends);
 5. creates or updates the federated user: username ``<ProviderName>_<sub>``, the
    ``identities`` attribute, the provider's AttributeMapping applied on every sign-in,
    membership of the group ``<user pool id>_<ProviderName>``;
@@ -21,11 +28,13 @@ identity provider attribute mappings for your user pool". Cognito:
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import jwt
 import requests
 from werkzeug.wrappers import Request, Response
 
+from ..stand_ins import NotPlayed
 from ..user_pools.federated_users import FederatedSignInRefused, federated_user
 from . import authorize
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
@@ -38,6 +47,8 @@ if TYPE_CHECKING:
     from .authorize import AuthorizationRequest
 
 HTTP_TIMEOUT = 10
+# mapping values that name the IdP's tokens, not attributes to ask its userInfo for
+TOKEN_NAMES = ("access_token", "id_token", "refresh_token")
 
 
 class FederationError(Exception):
@@ -58,9 +69,18 @@ def back_to_app(pending: FederatedSignIn, failure: FederationError) -> Response:
     return response
 
 
-def exchange_code(details: dict, code: str, redirect_uri: str) -> dict:
+def reach(emulator: Emulator, url: str) -> str:
+    """Where Cognito calls ``url``: its stand-in if the origin is played (stand_ins.py)."""
     try:
-        answer = requests.post(details["token_url"], timeout=HTTP_TIMEOUT, data={
+        return emulator.stand_ins.route(url)
+    except NotPlayed as exc:
+        raise FederationError(str(exc)) from exc
+
+
+def exchange_code(emulator: Emulator, details: dict, code: str, redirect_uri: str) -> dict:
+    token_url = reach(emulator, details["token_url"])
+    try:
+        answer = requests.post(token_url, timeout=HTTP_TIMEOUT, data={
             "grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri,
             "client_id": details["client_id"],
             "client_secret": details.get("client_secret", "")})
@@ -72,10 +92,26 @@ def exchange_code(details: dict, code: str, redirect_uri: str) -> dict:
     return body
 
 
+def keys_url(emulator: Emulator, details: dict) -> str:
+    """The IdP's JWKS: ``jwks_uri``, else the one its issuer's discovery document names."""
+    if details.get("jwks_uri"):
+        return reach(emulator, details["jwks_uri"])
+    discovery = reach(emulator, details["oidc_issuer"].rstrip("/")
+                      + "/.well-known/openid-configuration")
+    try:
+        document = requests.get(discovery, timeout=HTTP_TIMEOUT).json()
+        named = document["jwks_uri"]
+    except (requests.RequestException, ValueError, KeyError, TypeError) as exc:
+        raise FederationError("the identity provider's discovery document names no "
+                              "jwks_uri") from exc
+    return reach(emulator, named)
+
+
 def validated_claims(emulator: Emulator, details: dict, id_token: str, nonce: str) -> dict:
     """OIDC Core 3.1.3.7, as Cognito applies it to the IdP's ID token."""
+    jwks = keys_url(emulator, details)
     try:
-        key = jwt.PyJWKClient(details["jwks_uri"], timeout=HTTP_TIMEOUT) \
+        key = jwt.PyJWKClient(jwks, timeout=HTTP_TIMEOUT) \
             .get_signing_key_from_jwt(id_token).key
         claims = jwt.decode(id_token, key, algorithms=["RS256"],
                             options={"verify_aud": False, "verify_iss": False,
@@ -100,10 +136,16 @@ def validated_claims(emulator: Emulator, details: dict, id_token: str, nonce: st
     return claims
 
 
-def user_info(details: dict, access_token: str | None, sub: str) -> dict:
+def user_info(emulator: Emulator, details: dict, access_token: str | None, sub: str,
+              wanted: list[str]) -> dict:
     url = details.get("attributes_url")
     if not url or not access_token:
         return {}
+    if details.get("attributes_url_add_attributes") == "true":
+        if not wanted:
+            return {}
+        url += quote(",".join(wanted), safe=",")
+    url = reach(emulator, url)
     headers = {"Authorization": f"Bearer {access_token}"}
     try:
         if details.get("attributes_request_method") == "POST":
@@ -133,6 +175,9 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn) -
     app = pending.request.app
     provider = describe(emulator, app.pool_id, pending.provider_name)
     details = provider.get("ProviderDetails") or {}
+    if provider.get("ProviderType") == "SAML":      # its answer is POSTed to /saml2/...
+        raise FederationError(f"{pending.provider_name} is a SAML identity provider: its "
+                              "response goes to /saml2/idpresponse")
     if "error" in request.args:
         raise FederationError(f"{pending.provider_name} Error - "
                               f"{request.args.get('error_description', '')}".strip(),
@@ -140,9 +185,13 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn) -
     code = request.args.get("code")
     if not code:
         raise FederationError("the identity provider sent no code")
-    tokens = exchange_code(details, code, pending.idp_redirect_uri)
+    tokens = exchange_code(emulator, details, code, pending.idp_redirect_uri)
     claims = validated_claims(emulator, details, tokens["id_token"], pending.nonce)
-    everything = {**claims, **user_info(details, tokens.get("access_token"), claims["sub"])}
+    mapped = (provider.get("AttributeMapping") or {}).items()
+    wanted = list(dict.fromkeys(claim for attribute, claim in mapped if attribute != "username"
+                                and claim not in claims and claim not in TOKEN_NAMES))
+    everything = {**claims, **user_info(emulator, details, tokens.get("access_token"),
+                                        claims["sub"], wanted)}
     try:
         username = federated_user(emulator, app.pool_id, provider, everything,
                                   client_id=app.client_id)
@@ -158,5 +207,17 @@ def signed_in(emulator: Emulator, request: Request, app_request: AuthorizationRe
                                                         username=username)
     response = authorize.complete(emulator, app_request, session)
     response.set_cookie(SESSION_COOKIE, session.session_id, max_age=SESSION_SECONDS,
-                        httponly=True, samesite="Lax", secure=request.is_secure, path=None)
+                        httponly=True, samesite="Lax", secure=request.is_secure,
+                        path=domain_root(request))
     return response
+
+
+def domain_root(request: Request) -> str:
+    """The path of the lab's domain root as the browser sees it, for the session cookie.
+
+    /login's cookie takes its default path, ``<prefix>/``; a cookie set here
+    (``<prefix>/oauth2/idpresponse``, ``<prefix>/saml2/idpresponse``) would default to
+    ``<prefix>/oauth2`` (RFC 6265 5.1.4), unseen by /login and /logout. jupyter-server-proxy
+    strips the prefix and names it in X-Forwarded-Prefix."""
+    prefix = request.headers.get("X-Forwarded-Prefix", "").rstrip("/") + request.script_root
+    return (prefix + request.path).rsplit("/", 2)[0] + "/"

@@ -8,6 +8,9 @@ that requires MFA), each a page of its own; at the end the browser gets the ``co
 session cookie and goes back to the app's redirect URI with a code. Every POST must carry
 the CSRF token of the form it came from. In a pool with passkeys, "Sign in with passkey" and
 the "Add a passkey" step after a sign-in are steps of this page too (``passkey_pages``).
+The app client's external IdPs are links to /oauth2/authorize, or one "corporate email"
+field for SAML providers with identifiers (``idp_buttons``); an app client without COGNITO
+gets no password form, and the page refuses a password, passkey or challenge posted to it.
 """
 
 from __future__ import annotations
@@ -18,13 +21,13 @@ from urllib.parse import quote, urlencode
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError, NotAuthorizedException
-from . import authorize, passkey_pages, sign_in
+from . import authorize, idp_buttons, passkey_pages, sign_in
 from .authorize import AuthorizationRequest
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
 from .browser_sessions import SESSION_SECONDS, BrowserSession
 from .csrf import COOKIE_NAME as CSRF_COOKIE
 from .csrf import FIELD_NAME as CSRF_FIELD
-from .errors import ErrorPage, RedirectError
+from .errors import ErrorPage, RedirectError, redirect
 from .pages import render
 from .sign_in import CHALLENGE_ANSWERS, PendingChallenge
 
@@ -63,12 +66,18 @@ class LoginPage:
                             secure=self.request.is_secure, path=None)
         return response
 
-    def form(self, *, error: str | None = None, username: str = "") -> Response:
+    def form(self, *, error: str | None = None, username: str = "",
+             corporate_email: str = "") -> Response:
         session = authorize.live_session(self.emulator, self.request, self.checked.app)
         pool = self.emulator.directory.pool(self.checked.app.pool_id)
         label = "Email address" if "email" in (pool.get("UsernameAttributes") or []) else "Username"
+        options = idp_buttons.sign_in_options(self.emulator, self.checked.app,
+                                              self.request.args)
         return self._page("hosted_ui_login.html", error=error, username=username,
-                          username_label=label, passkeys=passkey_pages.available(self),
+                          username_label=label, cognito=options.cognito,
+                          passkeys=options.cognito and passkey_pages.available(self),
+                          providers=options.links, email_lookup=options.email_lookup,
+                          corporate_email=corporate_email,
                           signed_in_as=self._display_name(session) if session else None)
 
     def challenge(self, pending: PendingChallenge, *, error: str | None = None) -> Response:
@@ -161,6 +170,19 @@ class LoginPage:
         self.state.pending.drop(pending)
         return self.after_api(answer, pending.typed_username)
 
+    def by_corporate_email(self) -> Response:
+        """The "corporate email" field: on to /oauth2/authorize with the IdP identifier its
+        domain names (as managed login does with email-domain IdP identifiers)."""
+        email = self.request.form.get("email", "").strip()
+        identifier = idp_buttons.identifier_for_email(self.emulator, self.checked.app, email)
+        if identifier is None:
+            return self.form(corporate_email=email, error=(
+                "Enter your corporate email address: its domain names your organization's "
+                "identity provider." if "@" not in email else
+                "No identity provider of this app matches the domain of that email address."))
+        return redirect(idp_buttons.authorize_href(self.request.args,
+                                                   idp_identifier=identifier))
+
     def continue_session(self) -> Response:
         session = authorize.live_session(self.emulator, self.request, self.checked.app)
         if session is None:
@@ -184,6 +206,13 @@ def login(emulator: Emulator, request: Request) -> Response:
     action = request.form.get("_action")
     if action == "continue":
         return page.continue_session()
+    if action == "idp_email":
+        return page.by_corporate_email()
+    if idp_buttons.COGNITO not in checked.app.identity_providers:
+        return ErrorPage("invalid_request", "This app client does not sign users in with the "
+                         "user pool's own sign-in: COGNITO is not one of its "
+                         "SupportedIdentityProviders. Choose one of the identity providers on "
+                         "the sign-in page.").response()
     if action in ("passkey_add", "passkey_skip"):
         return passkey_pages.finish_enrolment(page)
     if action == "passkey_sign_in":

@@ -5,7 +5,7 @@ Any other method on these paths gets 405 with ``Allow``."""
 from __future__ import annotations
 
 from ..routes import Route
-from . import authorize, idp_response, login, logout, revoke, token, userinfo
+from . import authorize, idp_response, login, logout, revoke, saml_response, token, userinfo
 
 ROUTES: list[Route] = [
     Route("/oauth2/authorize", ("GET",), authorize.authorize),
@@ -15,4 +15,5 @@ ROUTES: list[Route] = [
     Route("/oauth2/revoke", ("POST",), revoke.revoke),
     Route("/oauth2/token", ("POST",), token.token),
     Route("/oauth2/userInfo", ("GET", "POST"), userinfo.userinfo),
+    Route("/saml2/idpresponse", ("POST",), saml_response.saml_idp_response),
 ]

@@ -45,9 +45,16 @@ def _signing_key():
 
 
 def amr_of(login: Login | None) -> list[str]:
-    """The ``amr`` claim of the identity pool's token, as AWS sets it for user pool logins."""
+    """The ``amr`` claim of the identity pool's token, as AWS sets it for user pool logins.
+
+    AWS ("Role trust and permissions"): "If amr is authenticated, the token includes any
+    providers used during authentication". For an OIDC provider's login that is all the lab
+    adds (``["authenticated", "login.provider.com"]``): AWS documents no further value.
+    """
     if login is None:
         return ["unauthenticated"]
+    if not login.user_pool:
+        return ["authenticated", login.provider]
     return ["authenticated", login.provider, f"{login.provider}:CognitoSignIn:{login.sub}"]
 
 

@@ -1,10 +1,14 @@
 """Check the ``Logins`` of GetId, GetCredentialsForIdentity and GetOpenIdToken, as AWS does.
 
-A login is ``{"cognito-idp.<region>.amazonaws.com/<user pool id>": <ID token>}``. The identity
-pool accepts it only if the provider is one of its CognitoIdentityProviders, the token is
-signed by that user pool's keys, its ``iss`` is the provider, its ``aud`` is one of the app
-clients configured for that provider, and it has not expired (by the lab's clock). An
-access token has no ``aud`` and is refused. Messages are the ones AWS answers with.
+A user pool login is ``{"cognito-idp.<region>.amazonaws.com/<user pool id>": <ID token>}``.
+The identity pool accepts it only if the provider is one of its CognitoIdentityProviders,
+the token is signed by that user pool's keys, its ``iss`` is the provider, its ``aud`` is
+one of the app clients configured for that provider, and it has not expired (by the lab's
+clock). An access token has no ``aud`` and is refused. Messages are the ones AWS answers
+with. A login from Google (``{"accounts.google.com": <ID token>}``, the pool's
+SupportedLoginProviders) is checked by ``google_logins``, one from an OIDC provider the
+pool lists in OpenIdConnectProviderARNs (``{"login.provider.com": <ID token>}``) by
+``oidc_logins``; any other provider is not supported.
 """
 
 from __future__ import annotations
@@ -13,30 +17,38 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ... import b64url
-from ..errors import CognitoError, InvalidParameterException, NotAuthorizedException
+from ..errors import InvalidParameterException, NotAuthorizedException
+from .google_logins import GOOGLE, check_google_login, google_client_id
+from .oidc_logins import check_oidc_login, listed_provider
+from .provider_tokens import NOT_SUPPORTED, invalid_token, subject
 
 if TYPE_CHECKING:
     from .. import Emulator
 
 PROVIDER_PREFIX = "cognito-idp."
-NOT_SUPPORTED = "Token is not from a supported provider of this identity pool."
 
 
 @dataclass(frozen=True)
 class Login:
-    """A checked login: who the user is (``sub``) for which provider, and the token's claims."""
+    """A checked login: who the user is (``sub``) for which provider, and the token's claims.
+
+    ``user_pool`` says whether the provider is a user pool (CognitoIdentityProviders) or an
+    external one (Google, an OIDC provider)."""
 
     provider: str
     sub: str
     claims: dict
+    user_pool: bool = True
 
     @property
     def client_id(self) -> str:
         return str(self.claims.get("aud", ""))
 
-
-def invalid_token(reason: str) -> CognitoError:
-    return NotAuthorizedException(f"Invalid login token. {reason}")
+    @property
+    def role_mapping_key(self) -> str:
+        """This login's key in SetIdentityPoolRoles' RoleMappings (API reference): a user
+        pool's ``<provider>:<app client id>``, any other provider's name alone."""
+        return f"{self.provider}:{self.client_id}" if self.user_pool else self.provider
 
 
 def _decode(token: str) -> tuple[dict, dict, bytes, bytes]:
@@ -58,8 +70,20 @@ def check_login(emulator: Emulator, pool: dict, provider: str, token: str) -> Lo
     """One login of the ``Logins`` map, checked against the identity pool ``pool``."""
     configured = [p for p in pool.get("CognitoIdentityProviders") or []
                   if p.get("ProviderName") == provider]
-    if not configured or not provider.startswith(PROVIDER_PREFIX):
+    if configured and provider.startswith(PROVIDER_PREFIX):
+        return _user_pool_login(emulator, provider, configured, token)
+    arn = listed_provider(pool, provider)
+    if provider == GOOGLE and google_client_id(pool) is not None:
+        claims = check_google_login(emulator, pool, token)
+    elif arn is not None:
+        claims = check_oidc_login(emulator, arn, provider, token)
+    else:
         raise NotAuthorizedException(NOT_SUPPORTED)
+    return Login(provider=provider, sub=subject(claims), claims=claims, user_pool=False)
+
+
+def _user_pool_login(emulator: Emulator, provider: str, configured: list[dict],
+                     token: str) -> Login:
     header, claims, signing_input, signature = _decode(token)
     if claims.get("iss") != f"https://{provider}":
         raise invalid_token("Issuer doesn't match providerName")

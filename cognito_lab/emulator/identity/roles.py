@@ -2,10 +2,11 @@
 
 Follows "Using role-based access control" in the Amazon Cognito Developer Guide: a pool has
 an authenticated and an unauthenticated role; per login provider (for a user pool,
-``cognito-idp.<region>.amazonaws.com/<pool>:<app client id>``) a role mapping may choose
-the role from the ID token (``Token``: ``cognito:preferred_role`` / ``cognito:roles``) or by
-rules on its claims (``Rules``: first match wins), and ``AmbiguousRoleResolution`` says what
-happens when that gives no answer: the authenticated role, or ``Deny``.
+``cognito-idp.<region>.amazonaws.com/<pool>:<app client id>``; for an OIDC provider, its
+name, ``login.provider.com``) a role mapping may choose the role from the ID token
+(``Token``: ``cognito:preferred_role`` / ``cognito:roles``) or by rules on its claims
+(``Rules``: first match wins), and ``AmbiguousRoleResolution`` says what happens when that
+gives no answer: the authenticated role, or ``Deny``.
 
 AWS documents that a ``CustomRoleArn`` outside the roles the token or rules allow is denied
 (NotAuthorizedException) but not the message; the lab's wording there is its own.
@@ -142,7 +143,7 @@ def choose_role(pool_roles: dict, login: Login | None, custom_role_arn: str | No
         if not roles.get("unauthenticated"):
             raise no_role_configured()
         return roles["unauthenticated"]
-    mapping = pool_roles["RoleMappings"].get(f"{login.provider}:{login.client_id}")
+    mapping = pool_roles["RoleMappings"].get(login.role_mapping_key)
     chosen: str | None = None
     if mapping is not None and mapping["Type"] == "Token":
         allowed = token_roles(login.claims)

@@ -24,6 +24,7 @@ from ..operations import Call
 from .attributes import as_dict, check_attributes, check_required, with_username_attribute
 from .delivery import send_temporary_password
 from .directory import User
+from .federated_users import with_external_status
 from .passwords import PasswordPolicy
 from .token_operations import mfa_view, update_attributes
 from .usernames import canonical_params
@@ -152,4 +153,5 @@ def admin_get_user(call: Call) -> dict:
     user = call.emulator.directory.user(call.param("UserPoolId"), answer["Username"])
     for key in ("MFAOptions", "PreferredMfaSetting", "UserMFASettingList"):
         answer.pop(key, None)
-    return {**answer, **mfa_view(call, call.param("UserPoolId"), user)}
+    return with_external_status({**answer, **mfa_view(call, call.param("UserPoolId"), user)},
+                                "UserAttributes")

@@ -13,7 +13,10 @@ clients":
   DefaultRedirectURI must be one of the CallbackURLs;
 - OAuth: client_credentials "can not be selected along with code flow or implicit flow",
   needs a client secret, and every OAuth flow needs AllowedOAuthFlowsUserPoolClient and
-  at least one scope.
+  at least one scope;
+- SupportedIdentityProviders: ``COGNITO`` or an IdP the pool has ("You can also specify
+  the names that you configured for the SAML and OIDC IdPs in your user pool"); any other
+  name is InvalidParameterException "The provider X does not exist for User Pool Y.".
 
 moto accepts all of it (even ExplicitAuthFlows ["ALLOW_FOO"]).
 
@@ -152,6 +155,27 @@ def check_scopes_exist(call: Call, settings: dict) -> None:
             raise ScopeDoesNotExistException(f"Invalid scope requested: {scope}")
 
 
+def check_providers_exist(call: Call, settings: dict) -> None:
+    """Every SupportedIdentityProviders name is ``COGNITO`` or one of the pool's IdPs."""
+    named = [p for p in settings.get("SupportedIdentityProviders") or [] if p != "COGNITO"]
+    if not named:
+        return
+    pool_id = settings["UserPoolId"]
+    existing: set[str] = set()
+    page: dict = {}
+    while True:
+        token = page.get("NextToken")
+        page = call.emulator.moto.idp("ListIdentityProviders", UserPoolId=pool_id,
+                                      MaxResults=60, **({"NextToken": token} if token else {}))
+        existing |= {p["ProviderName"] for p in page.get("Providers", [])}
+        if not page.get("NextToken"):
+            break
+    for name in named:
+        if name not in existing:
+            raise InvalidParameterException(
+                f"The provider {name} does not exist for User Pool {pool_id}.")
+
+
 def check_client_settings(settings: dict, *, has_secret: bool) -> None:
     validate_explicit_auth_flows(settings.get("ExplicitAuthFlows"))
     if settings.get("PreventUserExistenceErrors") not in (None, "ENABLED", "LEGACY"):
@@ -173,6 +197,7 @@ def _shown(call: Call, answer: dict) -> dict:
 def create_user_pool_client(call: Call) -> dict:
     check_client_settings(call.params, has_secret=bool(call.param("GenerateSecret")))
     check_scopes_exist(call, call.params)
+    check_providers_exist(call, call.params)
     return _shown(call, call.forward())
 
 
@@ -192,6 +217,7 @@ def update_user_pool_client(call: Call) -> dict:
     settings = {**CREATE_DEFAULTS, **kept, **call.params}
     check_client_settings(settings, has_secret=current.secret is not None)
     check_scopes_exist(call, settings)
+    check_providers_exist(call, settings)
     try:
         return _shown(call, call.forward(reset_settings(current.raw, call.params)))
     finally:

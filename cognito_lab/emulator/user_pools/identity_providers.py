@@ -4,26 +4,34 @@ moto stores identity providers (Create, Describe, Update, Delete, List) but chec
 AWS, CreateIdentityProvider (API reference): a second provider with the same name is a
 DuplicateProviderException; each ProviderType has its own ProviderDetails, checked (and,
 for OIDC, completed by discovery) by the function ``DETAILS`` names for it. A type with no
-entry goes to moto unchanged.
+entry goes to moto unchanged. A Google provider must be named ``Google`` (as observed on
+AWS; social_provider_details.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import CognitoError, DuplicateProviderException
+from ..errors import CognitoError, DuplicateProviderException, InvalidParameterException
 from ..operations import Call
 from .oidc_provider_details import oidc_details
+from .saml_provider_details import saml_details
+from .social_provider_details import google_details, name_refused
 
 # ProviderType -> the ProviderDetails Cognito keeps for a request's ProviderDetails
 DETAILS: dict[str, Callable[[dict], dict]] = {
     "OIDC": oidc_details,
+    "Google": google_details,
+    "SAML": saml_details,
 }
 
 
 def create_identity_provider(call: Call) -> dict:
     pool_id = call.param("UserPoolId")
     name = call.param("ProviderName")
+    refused = name_refused(name, call.param("ProviderType"))
+    if refused:
+        raise InvalidParameterException(refused)
     try:
         call.forward({"UserPoolId": pool_id, "ProviderName": name},
                      operation="DescribeIdentityProvider")

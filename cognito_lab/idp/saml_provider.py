@@ -1,0 +1,546 @@
+"""A corporate SAML 2.0 identity provider on 127.0.0.1: the IdP Cognito federates to.
+
+What a real SAML IdP (ADFS, Okta, Entra ID, Shibboleth...) shows a service provider:
+
+- ``/metadata``: an ``EntityDescriptor`` with an ``IDPSSODescriptor``: the signing
+  certificate (``KeyDescriptor use="signing"``) and the single sign-on service for the
+  HTTP-Redirect and HTTP-POST bindings (SAML metadata 2.0, §2.4.3; bindings §3.4, §3.5);
+- ``/sso``: receives an ``AuthnRequest`` (HTTP-Redirect: deflated and base64-encoded in
+  ``SAMLRequest``; HTTP-POST: base64 in the form), then shows a small sign-in form;
+- ``/login``: the form's answer. It replies with an HTML form that the browser submits at
+  once: ``SAMLResponse`` (and the same ``RelayState``) POSTed to the request's
+  ``AssertionConsumerServiceURL`` (SAML profiles 2.0, §4.1 Web Browser SSO);
+- ``/idp-initiated?sp=<SP entity id>&acs=<ACS URL>&RelayState=...``: the same sign-in, then
+  an unsolicited Response (no ``InResponseTo``): what a dashboard bookmark does (§4.1.5).
+
+The Response carries one Assertion signed by signxml (enveloped, RSA-SHA256, exclusive
+canonicalization): Issuer, Subject (NameID, persistent or emailAddress; a bearer
+SubjectConfirmationData with Recipient, NotOnOrAfter and InResponseTo), Conditions
+(NotBefore, NotOnOrAfter, AudienceRestriction), an AuthnStatement and the user's claims
+as an AttributeStatement. Responses go only to ACS URLs the provider was configured with
+(or, with none configured, to any loopback URL)::
+
+    with SamlProvider.start(users=[IdpUser("carol", "Corp-Passw0rd", {"email": ...})]) as idp:
+        idp.metadata_url, idp.entity_id, idp.certificate_pem
+
+A lesson (or a test) can make the provider misbehave, as a compromised or misconfigured
+IdP would: ``idp.override_response(audience=..., recipient=..., not_on_or_after=...,
+in_response_to=..., issuer=...)`` changes the next Responses, ``idp.override_signing(
+sign="nothing")`` or ``idp.override_signing(foreign_key=True)`` changes how they are
+signed, ``idp.reset()`` undoes it all.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hmac
+import html
+import secrets
+import threading
+import time
+import uuid
+import zlib
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlencode, urlsplit
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from lxml import etree
+from signxml import SignatureMethod, XMLSigner
+from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm
+from werkzeug.wrappers import Request, Response
+
+from ..serving import LOOPBACK, ThreadedServer
+from .oidc_provider import IdpUser
+
+SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
+SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
+MD = "urn:oasis:names:tc:SAML:2.0:metadata"
+DS = "http://www.w3.org/2000/09/xmldsig#"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XS = "http://www.w3.org/2001/XMLSchema"
+REDIRECT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+POST_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST"
+NAME_ID_FORMATS = {
+    "persistent": "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+    "emailAddress": "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+}
+SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
+BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
+PASSWORD_PROTECTED = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+ASSERTION_SECONDS = 300
+PENDING_SECONDS = 600
+MAX_REQUEST_BYTES = 100_000
+CERTIFICATE_DAYS = 3650
+
+Signing = Literal["assertion", "response", "both", "nothing"]
+# What override_response can change, and where it lands in the next Responses.
+OVERRIDABLE = ("issuer", "audience", "recipient", "destination", "in_response_to",
+               "not_before", "not_on_or_after", "subject_not_on_or_after", "issue_instant",
+               "status", "name_id")
+
+
+def _parser() -> etree.XMLParser:
+    """lxml without entities, DTDs or network: SAML messages are attacker-supplied."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False)
+
+
+def _instant(value: float | dt.datetime | str) -> str:
+    """xs:dateTime in UTC, whole seconds (SAML core 1.3.3)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.datetime):
+        value = value.timestamp()
+    return dt.datetime.fromtimestamp(int(value), tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _new_id() -> str:
+    return f"_{uuid.uuid4()}"       # xs:ID is an NCName: it may not start with a digit
+
+
+@dataclass(frozen=True)
+class _Key:
+    """A signing key and its self-signed certificate."""
+
+    private_pem: bytes
+    certificate: x509.Certificate
+
+    @classmethod
+    def generate(cls, common_name: str) -> _Key:
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+        now = dt.datetime.now(dt.UTC)
+        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
+                       .not_valid_before(now - dt.timedelta(minutes=5))
+                       .not_valid_after(now + dt.timedelta(days=CERTIFICATE_DAYS))
+                       .sign(key, hashes.SHA256()))
+        private_pem = key.private_bytes(serialization.Encoding.PEM,
+                                        serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption())
+        return cls(private_pem, certificate)
+
+    @property
+    def certificate_pem(self) -> str:
+        return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+    @property
+    def certificate_base64(self) -> str:
+        """The DER certificate in base64, as metadata and KeyInfo carry it."""
+        return base64.b64encode(
+            self.certificate.public_bytes(serialization.Encoding.DER)).decode()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A sign-in the IdP is asked for: where and to whom the Response will go."""
+
+    request_id: str | None        # the AuthnRequest's ID; None when IdP-initiated
+    acs_url: str
+    audience: str
+    relay_state: str | None
+    expires_at: float
+
+
+class SamlRequestError(ValueError):
+    """An AuthnRequest (or IdP-initiated request) the IdP refuses: shown, never posted."""
+
+
+_FORM = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}: sign in</title></head>
+<body><main>
+<h1>{title}</h1>
+<p>Sign in to continue to <strong>{audience}</strong>.</p>
+{error}
+<form method="post" action="login">
+  <input type="hidden" name="token" value="{token}">
+  <label>Username <input name="username" autocomplete="username" value="{username}"></label>
+  <label>Password <input name="password" type="password" autocomplete="current-password">
+  </label>
+  <button type="submit">Sign in</button>
+</form>
+</main></body></html>
+"""
+
+_POST_FORM = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{title}: signing you in</title></head>
+<body><main>
+<form method="post" action="{action}">
+  <input type="hidden" name="SAMLResponse" value="{response}">
+{relay_state}  <noscript><button type="submit">Continue</button></noscript>
+</form>
+<script>document.forms[0].submit();</script>
+</main></body></html>
+"""
+
+
+class SamlProvider:
+    """A SAML 2.0 identity provider served on 127.0.0.1 until :meth:`stop`.
+
+    ``acs_urls``: where Responses may be posted (exact match); with none given, any
+    loopback URL, which suits a lab whose port is not known in advance. ``name_id_format``:
+    ``"persistent"`` (the user's ``sub``) or ``"emailAddress"`` (their ``email`` claim).
+    ``sign``: which element carries the signature (``"assertion"``, the default,
+    ``"response"`` or ``"both"``).
+    """
+
+    def __init__(self, users: list[IdpUser] | tuple[IdpUser, ...] = (), *,
+                 entity_id: str | None = None, acs_urls: list[str] | tuple[str, ...] = (),
+                 title: str = "Example Corp sign-in", port: int = 0,
+                 name_id_format: Literal["persistent", "emailAddress"] = "persistent",
+                 assertion_seconds: int = ASSERTION_SECONDS,
+                 sign: Signing = "assertion") -> None:
+        if name_id_format not in NAME_ID_FORMATS:
+            raise ValueError(f"name_id_format must be one of {sorted(NAME_ID_FORMATS)}")
+        self.title = title
+        self.users = {user.username: user for user in users}
+        self.acs_urls = tuple(acs_urls)
+        self.name_id_format = name_id_format
+        self.assertion_seconds = assertion_seconds
+        self._sign: Signing = sign
+        self._lock = threading.Lock()
+        self._pending: dict[str, _Pending] = {}
+        self._overrides: dict[str, Any] = {}
+        self._signing_override: Signing | None = None
+        self._foreign_key: _Key | None = None
+        self._http = ThreadedServer(self._wsgi, port=port, name="saml-idp")
+        self._entity_id = entity_id or f"{self._http.url}/metadata"
+        self._key = _Key.generate(urlsplit(self._entity_id).hostname or "saml-idp")
+        self._routes = {"/metadata": self._metadata, "/sso": self._sso, "/login": self._login,
+                        "/idp-initiated": self._idp_initiated}
+
+    @classmethod
+    def start(cls, users: list[IdpUser] | tuple[IdpUser, ...] = (),
+              **options: Any) -> SamlProvider:
+        """Start serving (a free port unless ``port`` is given)."""
+        return cls(users, **options)
+
+    # -- the public face -----------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self._http.url
+
+    @property
+    def entity_id(self) -> str:
+        """The IdP's entity ID: the Issuer of its Responses and Assertions."""
+        return self._entity_id
+
+    @property
+    def metadata_url(self) -> str:
+        return f"{self.url}/metadata"
+
+    @property
+    def sso_url(self) -> str:
+        """The single sign-on service, for both bindings."""
+        return f"{self.url}/sso"
+
+    @property
+    def certificate_pem(self) -> str:
+        """The signing certificate the metadata publishes."""
+        return self._key.certificate_pem
+
+    @property
+    def metadata_xml(self) -> str:
+        """The IdP's SAML metadata document (what ``/metadata`` serves)."""
+        md = f"{{{MD}}}"
+        root = etree.Element(f"{md}EntityDescriptor", nsmap={"md": MD, "ds": DS},
+                             entityID=self.entity_id)
+        descriptor = etree.SubElement(root, f"{md}IDPSSODescriptor",
+                                      protocolSupportEnumeration=SAMLP,
+                                      WantAuthnRequestsSigned="false")
+        key = etree.SubElement(descriptor, f"{md}KeyDescriptor", use="signing")
+        key_info = etree.SubElement(key, f"{{{DS}}}KeyInfo")
+        data = etree.SubElement(key_info, f"{{{DS}}}X509Data")
+        etree.SubElement(data, f"{{{DS}}}X509Certificate").text = self._key.certificate_base64
+        etree.SubElement(descriptor, f"{md}NameIDFormat").text = \
+            NAME_ID_FORMATS[self.name_id_format]
+        for binding in (REDIRECT_BINDING, POST_BINDING):
+            etree.SubElement(descriptor, f"{md}SingleSignOnService", Binding=binding,
+                             Location=self.sso_url)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
+
+    def idp_initiated_url(self, *, sp_entity_id: str, acs_url: str,
+                          relay_state: str | None = None) -> str:
+        """Where a dashboard bookmark sends the browser for IdP-initiated sign-in."""
+        query = {"sp": sp_entity_id, "acs": acs_url}
+        if relay_state is not None:
+            query["RelayState"] = relay_state
+        return f"{self.url}/idp-initiated?{urlencode(query)}"
+
+    def override_response(self, **changes: Any) -> None:
+        """Make the next Responses say something else (a misbehaving IdP): ``issuer``,
+        ``audience``, ``recipient``, ``destination``, ``in_response_to``, ``not_before``,
+        ``not_on_or_after`` (the Conditions), ``subject_not_on_or_after``,
+        ``issue_instant``, ``status``, ``name_id``. Times are epoch seconds; ``None``
+        leaves the attribute out."""
+        unknown = set(changes) - set(OVERRIDABLE)
+        if unknown:
+            raise ValueError(f"cannot override {sorted(unknown)}: choose from {OVERRIDABLE}")
+        with self._lock:
+            self._overrides.update(changes)
+
+    def override_signing(self, *, sign: Signing | None = None,
+                         foreign_key: bool = False) -> None:
+        """Sign the next Responses differently: ``sign="nothing"`` leaves them unsigned;
+        ``foreign_key=True`` signs with a key the metadata does not publish."""
+        with self._lock:
+            if sign is not None:
+                self._signing_override = sign
+            if foreign_key and self._foreign_key is None:
+                self._foreign_key = _Key.generate("attacker")
+
+    def reset(self) -> None:
+        """Behave again."""
+        with self._lock:
+            self._overrides.clear()
+            self._signing_override = None
+            self._foreign_key = None
+
+    def stop(self) -> None:
+        self._http.stop()
+
+    def __enter__(self) -> SamlProvider:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<SamlProvider {self.url if self._http.running else 'stopped'}>"
+
+    # -- the Response --------------------------------------------------------------------
+    def _response_for(self, user: IdpUser, pending: _Pending) -> str:
+        """The base64 SAMLResponse this IdP posts for ``user`` (overrides applied)."""
+        with self._lock:
+            overrides = dict(self._overrides)
+            sign = self._signing_override or self._sign
+            key = self._foreign_key or self._key
+        response = self._response_xml(user, pending, overrides)
+        assertion = response.find(f"{{{SAML}}}Assertion")
+        if sign in ("assertion", "both"):
+            response.replace(assertion, self._signed(assertion, key))
+        else:
+            assertion.remove(assertion.find(f"{{{DS}}}Signature"))
+        if sign in ("response", "both"):
+            response = self._signed(response, key)
+        else:
+            response.remove(response.find(f"{{{DS}}}Signature"))
+        return base64.b64encode(etree.tostring(response)).decode()
+
+    @staticmethod
+    def _signed(element: Any, key: _Key) -> Any:
+        signer = XMLSigner(signature_algorithm=SignatureMethod.RSA_SHA256,
+                           digest_algorithm=DigestAlgorithm.SHA256,
+                           c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0)
+        return signer.sign(element, key=key.private_pem, cert=key.certificate_pem)
+
+    def _response_xml(self, user: IdpUser, pending: _Pending, overrides: dict) -> Any:
+        def value(name: str, default: Any) -> Any:
+            return overrides.get(name, default)
+
+        now = time.time()
+        issued = value("issue_instant", now)
+        expires = now + self.assertion_seconds
+        p, a = f"{{{SAMLP}}}", f"{{{SAML}}}"
+        response = etree.Element(f"{p}Response", nsmap={"samlp": SAMLP, "saml": SAML},
+                                 ID=_new_id(), Version="2.0", IssueInstant=_instant(issued))
+        _set(response, "Destination", value("destination", pending.acs_url))
+        _set(response, "InResponseTo", value("in_response_to", pending.request_id))
+        issuer = value("issuer", self.entity_id)
+        etree.SubElement(response, f"{a}Issuer").text = issuer
+        _placeholder(response)
+        status = etree.SubElement(response, f"{p}Status")
+        etree.SubElement(status, f"{p}StatusCode", Value=value("status", SUCCESS))
+
+        assertion = etree.SubElement(response, f"{a}Assertion",
+                                     nsmap={"xs": XS, "xsi": XSI}, ID=_new_id(),
+                                     Version="2.0", IssueInstant=_instant(issued))
+        etree.SubElement(assertion, f"{a}Issuer").text = issuer
+        _placeholder(assertion)
+        subject = etree.SubElement(assertion, f"{a}Subject")
+        name_id = etree.SubElement(subject, f"{a}NameID",
+                                   Format=NAME_ID_FORMATS[self.name_id_format])
+        name_id.text = value("name_id", self._name_id(user))
+        confirmation = etree.SubElement(subject, f"{a}SubjectConfirmation", Method=BEARER)
+        data = etree.SubElement(confirmation, f"{a}SubjectConfirmationData")
+        _set(data, "InResponseTo", value("in_response_to", pending.request_id))
+        _set(data, "NotOnOrAfter", value("subject_not_on_or_after", expires))
+        _set(data, "Recipient", value("recipient", pending.acs_url))
+        conditions = etree.SubElement(assertion, f"{a}Conditions")
+        _set(conditions, "NotBefore", value("not_before", now))
+        _set(conditions, "NotOnOrAfter", value("not_on_or_after", expires))
+        restriction = etree.SubElement(conditions, f"{a}AudienceRestriction")
+        etree.SubElement(restriction, f"{a}Audience").text = value("audience",
+                                                                   pending.audience)
+        statement = etree.SubElement(assertion, f"{a}AuthnStatement",
+                                     AuthnInstant=_instant(now), SessionIndex=_new_id())
+        context = etree.SubElement(statement, f"{a}AuthnContext")
+        etree.SubElement(context, f"{a}AuthnContextClassRef").text = PASSWORD_PROTECTED
+        if user.claims:
+            attributes = etree.SubElement(assertion, f"{a}AttributeStatement")
+            for name, claim in user.claims.items():
+                attribute = etree.SubElement(
+                    attributes, f"{a}Attribute", Name=name,
+                    NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic")
+                for item in claim if isinstance(claim, list | tuple) else [claim]:
+                    attribute_value = etree.SubElement(attribute, f"{a}AttributeValue")
+                    attribute_value.set(f"{{{XSI}}}type", "xs:string")
+                    attribute_value.text = _text(item)
+        return response
+
+    def _name_id(self, user: IdpUser) -> str:
+        if self.name_id_format == "emailAddress":
+            email = user.claims.get("email")
+            if not isinstance(email, str):
+                raise SamlRequestError(f"{user.username} has no email claim for an "
+                                       "emailAddress NameID")
+            return email
+        return user.sub
+
+    # -- requests ------------------------------------------------------------------------
+    def _acs_allowed(self, url: str) -> bool:
+        """Exact match with a configured ACS URL; with none configured, any loopback URL."""
+        if self.acs_urls:
+            return url in self.acs_urls
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.hostname in LOOPBACK
+
+    def _authn_request(self, request: Request) -> _Pending:
+        """SAML bindings §3.4.4.1 (deflate) and §3.5.4 (POST): the AuthnRequest, checked."""
+        encoded = request.values.get("SAMLRequest")
+        if not encoded:
+            raise SamlRequestError("SAMLRequest is missing")
+        try:
+            raw = base64.b64decode(encoded, validate=False)
+            if request.method == "GET":
+                inflater = zlib.decompressobj(-15)
+                raw = inflater.decompress(raw, MAX_REQUEST_BYTES)
+                if inflater.unconsumed_tail:
+                    raise SamlRequestError("SAMLRequest is too large")
+            root = etree.fromstring(raw, parser=_parser())
+        except (ValueError, zlib.error, etree.XMLSyntaxError) as exc:
+            raise SamlRequestError("SAMLRequest is not a deflated, base64-encoded "
+                                   "SAML message" if request.method == "GET" else
+                                   "SAMLRequest is not a base64-encoded SAML message") from exc
+        if root.tag != f"{{{SAMLP}}}AuthnRequest":
+            raise SamlRequestError("SAMLRequest is not an AuthnRequest")
+        request_id = root.get("ID")
+        acs_url = root.get("AssertionConsumerServiceURL")
+        issuer = root.findtext(f"{{{SAML}}}Issuer")
+        binding = root.get("ProtocolBinding")
+        destination = root.get("Destination")
+        if not request_id or not acs_url or not issuer:
+            raise SamlRequestError("the AuthnRequest needs an ID, an Issuer and an "
+                                   "AssertionConsumerServiceURL")
+        if binding not in (None, POST_BINDING):
+            raise SamlRequestError("this IdP answers with the HTTP-POST binding only")
+        if destination is not None and destination != self.sso_url:
+            raise SamlRequestError("the AuthnRequest's Destination is not this IdP")
+        if not self._acs_allowed(acs_url):
+            raise SamlRequestError(f"{acs_url} is not an assertion consumer service this "
+                                   "IdP knows")
+        return _Pending(request_id, acs_url, issuer.strip(), request.values.get("RelayState"),
+                        time.time() + PENDING_SECONDS)
+
+    def _remember(self, pending: _Pending) -> str:
+        token = secrets.token_urlsafe(24)
+        with self._lock:
+            now = time.time()
+            self._pending = {k: v for k, v in self._pending.items() if v.expires_at > now}
+            self._pending[token] = pending
+        return token
+
+    # -- HTTP ---------------------------------------------------------------------------
+    def _wsgi(self, environ: dict, start_response: Any) -> Any:
+        request = Request(environ)
+        handler = self._routes.get(request.path)
+        if handler is None:
+            response = Response("not found", status=404)
+        else:
+            try:
+                response = handler(request)
+            except SamlRequestError as refused:
+                response = _page(f"<h1>Bad SAML request</h1><p>{html.escape(str(refused))}"
+                                 "</p>", status=400)
+        return response(environ, start_response)
+
+    def _metadata(self, request: Request) -> Response:
+        return Response(self.metadata_xml, content_type="application/samlmetadata+xml")
+
+    def _sso(self, request: Request) -> Response:
+        if request.method not in ("GET", "POST"):
+            return Response(status=405, headers={"Allow": "GET, POST"})
+        pending = self._authn_request(request)
+        return self._form(self._remember(pending), pending)
+
+    def _idp_initiated(self, request: Request) -> Response:
+        sp, acs_url = request.args.get("sp"), request.args.get("acs")
+        if not sp or not acs_url:
+            raise SamlRequestError("IdP-initiated sign-in needs sp (the service provider's "
+                                   "entity ID) and acs (its assertion consumer service)")
+        if not self._acs_allowed(acs_url):
+            raise SamlRequestError(f"{acs_url} is not an assertion consumer service this "
+                                   "IdP knows")
+        pending = _Pending(None, acs_url, sp, request.args.get("RelayState"),
+                           time.time() + PENDING_SECONDS)
+        return self._form(self._remember(pending), pending)
+
+    def _login(self, request: Request) -> Response:
+        if request.method != "POST":
+            return Response(status=405, headers={"Allow": "POST"})
+        token = request.form.get("token", "")
+        with self._lock:
+            pending = self._pending.get(token)
+        if pending is None or pending.expires_at <= time.time():
+            raise SamlRequestError("this sign-in has expired; start again at the application")
+        username = request.form.get("username", "")
+        user = self.users.get(username)
+        if user is None or not hmac.compare_digest(
+                request.form.get("password", "").encode(), user.password.encode()):
+            return self._form(token, pending, error="Incorrect username or password.",
+                              username=username)
+        with self._lock:
+            self._pending.pop(token, None)
+        relay = ("" if pending.relay_state is None else
+                 '  <input type="hidden" name="RelayState" '
+                 f'value="{html.escape(pending.relay_state)}">\n')
+        return _page(_POST_FORM.format(title=html.escape(self.title),
+                                       action=html.escape(pending.acs_url),
+                                       response=self._response_for(user, pending),
+                                       relay_state=relay))
+
+    def _form(self, token: str, pending: _Pending, *, error: str | None = None,
+              username: str = "") -> Response:
+        return _page(_FORM.format(
+            title=html.escape(self.title), audience=html.escape(pending.audience),
+            token=token, username=html.escape(username),
+            error=f'<p role="alert">{html.escape(error)}</p>' if error else ""),
+            status=200 if error is None else 400)
+
+
+def _set(element: Any, name: str, value: Any) -> None:
+    """An attribute, unless an override removed it (None)."""
+    if value is not None:
+        element.set(name, _instant(value) if isinstance(value, int | float | dt.datetime)
+                    else str(value))
+
+
+def _placeholder(element: Any) -> None:
+    """Where signxml puts an enveloped signature (after the Issuer, as the schema says)."""
+    etree.SubElement(element, f"{{{DS}}}Signature", nsmap={"ds": DS}, Id="placeholder")
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _page(body: str, status: int = 200) -> Response:
+    return Response(body, status=status, content_type="text/html; charset=utf-8",
+                    headers={"Cache-Control": "no-store"})
