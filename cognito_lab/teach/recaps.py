@@ -293,11 +293,55 @@ RECAPS: dict[str, list[Q]] = {
                2: "InitiateAuth gives this scope to every signed-in user; it says the token "
                   "may call Cognito's user APIs, not yours"}),
     ],
+    "12": [
+        Q("Your app opens /oauth2/authorize?identity_provider=Corp with its state and a PKCE "
+          "challenge. What does Cognito send on to Corp's IdP?",
+          ["the app's state and code_challenge, so the IdP can check them",
+           "its own client id, state and nonce: the app's state and PKCE stay with Cognito",
+           "the app's client id and client secret"], answer=1,
+          explain="Cognito is the IdP's client: it starts a code flow of its own and "
+                  "answers the app only once the user is back at /oauth2/idpresponse.",
+          why={0: "the IdP never sees the app's request: no code_challenge travels to it",
+               2: "the IdP knows Cognito, not your app; Cognito uses the client id and "
+                  "secret the IdP gave it"}),
+        Q("A provider's AttributeMapping is {\"custom:department\": \"department\"}. What "
+          "happens when the IdP's department claim changes?",
+          ["nothing: attributes are copied once, when the user is created",
+           "the user's custom:department is updated at their next sign-in",
+           "Cognito refuses the sign-in until an administrator approves the change"],
+          answer=1,
+          explain="The mapping (user pool attribute → IdP claim) is applied at every "
+                  "sign-in: the IdP stays the source of truth.",
+          why={0: "Cognito applies the mapping at every sign-in, not only the first",
+               2: "nothing waits for an administrator; the new value is written"}),
+        Q("A pre sign-up trigger links every federated sign-in to the existing user with the "
+          "same email. Why is that an account-takeover risk?",
+          ["it isn't: an IdP always checks email addresses",
+           "someone who gets an IdP to state your address, unverified, signs in as you",
+           "linking reveals the user's password to the IdP"], answer=1,
+          explain="Link only when the IdP says email_verified and the existing user's email "
+                  "is verified too; otherwise the address proves nothing.",
+          why={0: "many IdPs let users type any address; the email_verified claim says "
+                  "whether this one was checked",
+               2: "linking shares no password; the danger is who gets into the account"}),
+        Q("An employee posts a SAML response holding two assertions: their own, signed, "
+          "hidden in Extensions, and an unsigned copy naming the CEO where the assertion "
+          "goes. The signature verifies. What should the service provider do?",
+          ["accept it: a valid signature from the IdP is in the response",
+           "refuse it: the assertion it would read is not the one the signature covers",
+           "sign the CEO in, but only with the attributes of the signed assertion"],
+          answer=1,
+          explain="XML signature wrapping: a signature proves only the element it covers. "
+                  "Cognito reads that element and nothing else, so the forgery is refused.",
+          why={0: "the signature covers the employee's own assertion, not the one naming "
+                  "the CEO",
+               2: "nothing in the unsigned copy can be trusted, its subject least of all"}),
+    ],
 }
 
 
 def recap(number: str) -> Quiz:
-    """The recap quiz of notebook ``number`` ("00" … "11")."""
+    """The recap quiz of notebook ``number`` ("00" … "12")."""
     return Quiz(RECAPS[number], title=f"Recap of notebook {number}: check your understanding")
 
 
