@@ -21,6 +21,10 @@ What is timed, for the same access token:
 - ``getuser_moto``: GetUser against moto alone (its own server, no emulator), the same-run
   baseline for the lab's GetUser (:mod:`cognito_lab.bench.moto_alone`; on by default, off
   in ``--quick`` runs and notebooks' ``quick=True``).
+- ``apigw_open`` and ``apigw_jwt``: one request to the lab's API Gateway (an HTTP API made
+  for the run), a route without an authorizer and one behind a JWT authorizer for the same
+  token; their difference is what the authorizer adds (:mod:`cognito_lab.bench.apigateway`;
+  on by default, off in ``--quick`` runs and notebooks' ``quick=True``).
 
 Methods run interleaved: many rounds, each a small batch of every method in a rotating
 order, so drift of the machine (other load, frequency scaling) touches all of them alike.
@@ -66,14 +70,20 @@ LABELS = {
     "raw_rsa": "raw RSA-2048 signature check",
     "cache_hit": "verified-token cache hit",
     "getuser_moto": "GetUser against moto alone (baseline)",
+    "apigw_open": "API Gateway request, no authorizer (lab)",
+    "apigw_jwt": "API Gateway request, JWT authorizer (lab)",
 }
 JSON_NAMES = {"getuser": "getuser_us", "verify": "verify_us", "pyjwt": "pyjwt_verify_us",
               "raw_rsa": "raw_rsa_verify_us", "cache_hit": "cache_hit_us",
-              "getuser_moto": "getuser_moto_alone_us"}
+              "getuser_moto": "getuser_moto_alone_us", "apigw_open": "apigw_open_us",
+              "apigw_jwt": "apigw_jwt_us"}
 BASELINES = ("getuser_moto",)      # measured only when the settings ask for them
+APIGATEWAY = ("apigw_open", "apigw_jwt")     # likewise
+OPTIONAL = (*BASELINES, *APIGATEWAY)
+PER_REQUEST = ("getuser", "apigw")           # methods timed in batches of getuser_batch
 # Calls per sample: a burst only where one call is far below the timer's resolution.
 _INNER = {"getuser": 1, "verify": 1, "pyjwt": 1, "raw_rsa": 1, "cache_hit": 50,
-          "getuser_moto": 1}
+          "getuser_moto": 1, "apigw_open": 1, "apigw_jwt": 1}
 
 
 @dataclass(frozen=True)
@@ -89,11 +99,12 @@ class Settings:
     concurrency: tuple[int, ...] = (1, 16)
     simulated_rtt_ms: float | None = None
     moto_alone: bool = True         # time GetUser against moto alone too (same run)
+    apigateway: bool = True         # time requests to the lab's API Gateway too
 
     @classmethod
     def quick(cls, **changes: Any) -> Settings:
         base = {"rounds": 4, "getuser_batch": 3, "local_batch": 20, "http_seconds": 0.15,
-                "http_rounds": 1, "moto_alone": False}
+                "http_rounds": 1, "moto_alone": False, "apigateway": False}
         return cls(**{**base, **changes})
 
     def validate(self) -> None:
@@ -132,7 +143,14 @@ class BenchResult:
             ratios["getuser_simulated_vs_verify"] = m("getuser_simulated") / m("verify")
         if "getuser_moto" in self.stats:
             ratios["getuser_vs_moto_alone"] = m("getuser") / m("getuser_moto")
+        if "apigw_jwt" in self.stats:
+            ratios["apigw_jwt_vs_open"] = m("apigw_jwt") / m("apigw_open")
         return ratios
+
+    @property
+    def apigw_jwt_added_us(self) -> float:
+        """What the lab's JWT authorizer adds to a request: the difference of the medians."""
+        return self.median("apigw_jwt") - self.median("apigw_open")
 
     def http_figure(self, route: str, concurrency: int, what: str) -> float:
         result = self.http[route, concurrency]
@@ -140,13 +158,15 @@ class BenchResult:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"lab_start_s": round(self.lab_start_s, 3)}
-        for method in (*METHODS, *(b for b in BASELINES if b in self.stats)):
+        for method in (*METHODS, *(b for b in OPTIONAL if b in self.stats)):
             stats = self.stats[method]
             name = JSON_NAMES[method]
             out[name] = round(stats.median, 3)
             out[name.replace("_us", "_p95_us")] = round(stats.p95, 3)
             out[name.replace("_us", "_p99_us")] = round(stats.p99, 3)
         out.update({k: round(v, 2) for k, v in self.ratios.items()})
+        if "apigw_jwt" in self.stats:
+            out["apigw_jwt_added_us"] = round(self.apigw_jwt_added_us, 3)
         if "getuser_simulated" in self.stats:
             out["simulated_rtt_ms"] = self.settings.simulated_rtt_ms
             out["getuser_simulated_us"] = round(self.median("getuser_simulated"), 3)
@@ -177,7 +197,7 @@ class BenchResult:
     def report(self) -> str:
         """A plain-text table of the figures."""
         lines = [f"{'method':<46}{'median':>12}{'p95':>12}{'p99':>12}{'n':>7}"]
-        for method in (*METHODS, *BASELINES, "getuser_simulated"):
+        for method in (*METHODS, *OPTIONAL, "getuser_simulated"):
             if method in self.stats:
                 s = self.stats[method]
                 lines.append(f"{LABELS[method]:<46}{fmt_us(s.median):>12}{fmt_us(s.p95):>12}"
@@ -188,6 +208,9 @@ class BenchResult:
                      f"local verify / cache hit: × {r['verify_vs_cache_hit']:.0f}")
         if "getuser_vs_moto_alone" in r:
             lines.append(f"GetUser, lab / moto alone: × {r['getuser_vs_moto_alone']:.2f}")
+        if "apigw_jwt" in self.stats:
+            lines.append(f"the lab's JWT authorizer adds {fmt_us(self.apigw_jwt_added_us)} "
+                         "to a request (difference of the medians)")
         if self.http:
             lines.append("")
             lines.append(f"{'HTTP route':<22}{'conns':>6}{'req/s':>10}{'p50':>12}{'p99':>12}"
@@ -364,9 +387,9 @@ def measure(methods: dict[str, Callable[[], Any]], settings: Settings,
             bar: Any = None) -> dict[str, list[float]]:
     """Interleaved timing: ``rounds`` × (a batch of each method, order rotating)."""
     bar = bar or _NoBar()
-    order = tuple(m for m in (*METHODS, *BASELINES) if m in methods)
+    order = tuple(m for m in (*METHODS, *OPTIONAL) if m in methods)
     samples: dict[str, list[float]] = {m: [] for m in order}
-    batch = {m: settings.getuser_batch if m.startswith("getuser") else settings.local_batch
+    batch = {m: settings.getuser_batch if m.startswith(PER_REQUEST) else settings.local_batch
              for m in order}
     clock = time.perf_counter_ns
     for method in order:                 # warm up caches, branch predictors, connections
@@ -453,6 +476,11 @@ def run(settings: Settings | None = None, *, lab: Any = None, quick: bool = Fals
             methods = build_methods(lab, token, client_id)
             if settings.moto_alone:
                 methods["getuser_moto"] = baseline.get_user
+            if settings.apigateway:
+                from .apigateway import LabApiGateway
+
+                api = stack.enter_context(LabApiGateway(lab, token, client_id))
+                methods.update(apigw_open=api.open, apigw_jwt=api.jwt)
             samples = measure(methods, settings, bar)
             stats = {method: Stats.of(values) for method, values in samples.items()}
             if settings.simulated_rtt_ms is not None:
@@ -465,6 +493,7 @@ def run(settings: Settings | None = None, *, lab: Any = None, quick: bool = Fals
                 http_results, http_setup = measure_http(lab, token, client_id, settings, bar)
         finally:
             bar.close()
+            stack.close()                 # the API Gateway API goes while the lab still runs
             if own_lab:
                 lab.stop()
     return BenchResult(settings=settings, lab_start_s=lab_start_s, samples=samples,
@@ -507,6 +536,8 @@ def parser() -> argparse.ArgumentParser:
                    help="add a SIMULATED network round trip to GetUser (reported apart)")
     p.add_argument("--no-moto-alone", dest="moto_alone", action="store_false", default=None,
                    help="skip the same-run baseline of GetUser against moto alone")
+    p.add_argument("--no-apigateway", dest="apigateway", action="store_false", default=None,
+                   help="skip the requests to the lab's API Gateway")
     p.add_argument("--no-progress", dest="progress", action="store_false", default=None,
                    help="no progress bar")
     return p
@@ -518,7 +549,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rounds": args.rounds, "getuser_batch": args.getuser_batch,
         "local_batch": args.local_batch, "http": args.http, "http_seconds": args.http_seconds,
         "concurrency": args.concurrency, "simulated_rtt_ms": args.simulated_rtt_ms,
-        "moto_alone": args.moto_alone,
+        "moto_alone": args.moto_alone, "apigateway": args.apigateway,
     }.items() if value is not None}
     try:
         result = run(quick=args.quick, progress=args.progress, **changes)

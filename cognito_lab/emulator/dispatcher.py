@@ -9,7 +9,10 @@
   emulator's HTTP routes; what no route claims goes to moto too.
 
 Every request that reaches moto is stamped with the lab's AWS account id, so each lab
-has a moto account of its own.
+has a moto account of its own. Once moto has answered a request that may change it and
+is not a user pools or identity pools call (any method but GET or HEAD: API Gateway,
+Lambda, moto's own controls...), the API Gateway configuration the lab keeps between
+invocations is forgotten (``apigateway/directory.py``).
 """
 
 from __future__ import annotations
@@ -54,8 +57,13 @@ class Dispatcher:
         target = request.headers.get("X-Amz-Target", "")
         prefix, _, operation = target.partition(".")
         service = SERVICE_OF_PREFIX.get(prefix)
-        if service is None:
-            return self.moto(environ, start_response)
+        if service is None:          # API Gateway, Lambda, IAM, STS, S3, moto's own controls
+            try:
+                return self.moto(environ, start_response)
+            finally:                 # moto has answered: what the lab kept may be stale
+                self.emulator.apigateway.directory.after_moto_request(request.method)
+                if request.path.startswith("/moto-api/"):
+                    self.emulator.directory.forget_pools()
         try:               # AWS reads and validates every request before anything runs
             params, body = read_request(service, operation, request.get_data())
         except CognitoError as error:

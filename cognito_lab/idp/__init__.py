@@ -10,7 +10,7 @@ at Google's own paths, for a lab that routes Google's URLs to it (``lab.play_goo
 from __future__ import annotations
 
 from .google import GoogleProvider
-from .oidc_provider import IdpUser, OidcProvider
+from .oidc_provider import IdpUser, OidcProvider, RegisteredClient
 from .saml_provider import SamlProvider
 
-__all__ = ["GoogleProvider", "IdpUser", "OidcProvider", "SamlProvider"]
+__all__ = ["GoogleProvider", "IdpUser", "OidcProvider", "RegisteredClient", "SamlProvider"]

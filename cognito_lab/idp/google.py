@@ -127,8 +127,9 @@ _ACCOUNT = """<li><label><input type="radio" name="username" value="{email}"{che
 
 class GoogleProvider(OidcProvider):
     """A Google stand-in served on 127.0.0.1 until :meth:`stop` (hand it to
-    ``lab.play_google``). Its one OAuth client (the user pool) has a Google-shaped
-    ``client_id`` (``…apps.googleusercontent.com``) and ``client_secret`` (``GOCSPX-…``)."""
+    ``lab.play_google``). Its OAuth clients (the user pool's, and any that
+    :meth:`register_client` adds) have Google-shaped ids (``…apps.googleusercontent.com``)
+    and secrets (``GOCSPX-…``)."""
 
     PATHS: ClassVar[dict[str, str]] = {
         "discovery": "/.well-known/openid-configuration", "jwks": "/oauth2/v3/certs",
@@ -140,8 +141,7 @@ class GoogleProvider(OidcProvider):
                  redirect_uris: list[str] | tuple[str, ...] = (), port: int = 0,
                  id_token_seconds: int = TOKEN_SECONDS) -> None:
         super().__init__(
-            users, client_id=client_id or _google_client_id(),
-            client_secret=client_secret or "GOCSPX-" + secrets.token_urlsafe(21),
+            users, client_id=client_id, client_secret=client_secret,
             redirect_uris=redirect_uris, title="Google (lab stand-in)", port=port,
             id_token_seconds=id_token_seconds, issuer=ISSUER)
 
@@ -176,6 +176,13 @@ class GoogleProvider(OidcProvider):
         return f"<GoogleProvider {self.local_url if self.running else 'stopped'}>"
 
     # -- Google's shape ----------------------------------------------------------------
+    def _new_client_id(self) -> str:
+        number = secrets.randbelow(9 * 10**11) + 10**11
+        return f"{number}-{secrets.token_hex(16)}.apps.googleusercontent.com"
+
+    def _new_client_secret(self) -> str:
+        return "GOCSPX-" + secrets.token_urlsafe(21)
+
     def _endpoints(self) -> dict[str, str]:
         return {"authorization_endpoint": f"{ISSUER}{self.PATHS['authorize']}",
                 "token_endpoint": f"https://www.googleapis.com{self.PATHS['token']}",
@@ -189,7 +196,7 @@ class GoogleProvider(OidcProvider):
             del info[name]
         return info
 
-    def _form(self, *, error: str | None = None, username: str = "") -> Response:
+    def _form(self, *, client: str, error: str | None = None, username: str = "") -> Response:
         accounts = "\n".join(_ACCOUNT.format(
             email=html.escape(user.username),
             name=html.escape(str(user.claims.get("name", user.username))),
@@ -197,7 +204,7 @@ class GoogleProvider(OidcProvider):
             checked=" checked" if user.username == username or len(self.users) == 1 else "")
             for user in self.users.values())
         page = _CHOOSER.format(
-            client=html.escape(self.client_id), accounts=accounts,
+            client=html.escape(client), accounts=accounts,
             error=f'<p role="alert">{html.escape(error)}</p>' if error else "")
         return Response(page, status=200 if error is None else 400,
                         content_type="text/html; charset=utf-8")
@@ -226,11 +233,6 @@ class GoogleProvider(OidcProvider):
                                   "etag": "%" + secrets.token_urlsafe(12)}
         person.update({f: people[f] for f in fields if f in people})
         return _json(person)
-
-
-def _google_client_id() -> str:
-    number = secrets.randbelow(9 * 10**11) + 10**11
-    return f"{number}-{secrets.token_hex(16)}.apps.googleusercontent.com"
 
 
 def _json(body: dict, status: int = 200) -> Response:

@@ -6,8 +6,14 @@ What a real OIDC IdP (Okta, Entra ID, Keycloak...) shows Cognito, and no more:
 - ``/authorize``: a tiny sign-in form for the provider's own users (authorization code
   flow, OIDC Core 3.1.2);
 - ``/token``: the code exchange (RFC 6749 §4.1.3), client_secret_basic or
-  client_secret_post, answering an RS256 ID token that carries the request's ``nonce``;
+  client_secret_post (a public client: none, with PKCE), answering an RS256 ID token
+  whose ``aud`` is the client and that carries the request's ``nonce``;
 - ``/userinfo``: the signed-in user's claims for a bearer access token (OIDC Core 5.3).
+
+Like a real IdP it keeps one registered OAuth client per relying party: the one it is
+started with (the user pool, ``idp.client_id``) and any that ``idp.register_client(...)``
+adds (an app signing in at the IdP itself). Each has its own redirect URIs; a code is
+redeemed only by the client it was issued to.
 
 The protocol work is Authlib's (``AuthorizationServer``, ``AuthorizationCodeGrant`` with
 the ``OpenIDCode`` extension, ``BearerTokenValidator``): this module only stores users,
@@ -48,8 +54,10 @@ from authlib.oauth2.rfc6749 import (
     OAuth2Request,
     ResourceProtector,
 )
+from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6749.grants import AuthorizationCodeGrant
 from authlib.oauth2.rfc6750 import BearerTokenGenerator, BearerTokenValidator
+from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import OpenIDCode, UserInfo
 from authlib.oidc.core.models import AuthorizationCodeMixin
 from joserfc.jwk import RSAKey
@@ -82,10 +90,18 @@ class IdpUser:
 
 
 @dataclass(frozen=True)
-class _Client(ClientMixin):
+class RegisteredClient(ClientMixin):
+    """An OAuth client registered at the IdP: what its administrator hands a relying
+    party's developer. A public client (a browser or mobile app) has no secret: it
+    authenticates with nothing but PKCE (RFC 7636) at the token endpoint."""
+
     client_id: str
-    client_secret: str = field(repr=False)
+    client_secret: str | None = field(repr=False)
     redirect_uris: tuple[str, ...]
+
+    @property
+    def public(self) -> bool:
+        return self.client_secret is None
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -104,9 +120,12 @@ class _Client(ClientMixin):
         return parts.scheme in ("http", "https") and parts.hostname in LOOPBACK
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return hmac.compare_digest(client_secret.encode(), self.client_secret.encode())
+        return self.client_secret is not None and hmac.compare_digest(
+            client_secret.encode(), self.client_secret.encode())
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        if self.public:
+            return method == "none"
         return method in ("client_secret_basic", "client_secret_post")
 
     def check_response_type(self, response_type: str) -> bool:
@@ -126,6 +145,8 @@ class _Code(AuthorizationCodeMixin):
     nonce: str | None
     auth_time: int
     expires_at: float
+    code_challenge: str | None = None
+    code_challenge_method: str | None = None
 
     def get_redirect_uri(self) -> str:
         return self.redirect_uri
@@ -154,7 +175,7 @@ class _Token:
     user: IdpUser
     expires_at: float
 
-    def check_client(self, client: _Client) -> bool:
+    def check_client(self, client: RegisteredClient) -> bool:
         return client.client_id == self.client_id
 
     def get_scope(self) -> str:
@@ -204,16 +225,20 @@ class _OAuth2Request(OAuth2Request):
 
 
 class _CodeGrant(AuthorizationCodeGrant):
-    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+    TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
     def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
+        data = request.payload.data
         self.server.provider._save_code(_Code(
             code=code, client_id=request.client.client_id,
             redirect_uri=request.payload.redirect_uri, scope=request.scope,
-            user=request.user, nonce=request.payload.data.get("nonce"),
-            auth_time=int(time.time()), expires_at=time.time() + CODE_SECONDS))
+            user=request.user, nonce=data.get("nonce"),
+            auth_time=int(time.time()), expires_at=time.time() + CODE_SECONDS,
+            code_challenge=data.get("code_challenge"),
+            code_challenge_method=data.get("code_challenge_method")))
 
-    def query_authorization_code(self, code: str, client: _Client) -> _Code | None:
+    def query_authorization_code(self, code: str, client: RegisteredClient) -> _Code | None:
+        """Only a code issued to this very client (RFC 6749 §4.1.3)."""
         return self.server.provider._find_code(code, client.client_id)
 
     def delete_authorization_code(self, authorization_code: _Code) -> None:
@@ -221,6 +246,19 @@ class _CodeGrant(AuthorizationCodeGrant):
 
     def authenticate_user(self, authorization_code: _Code) -> IdpUser:
         return authorization_code.user
+
+
+class _Pkce(CodeChallenge):
+    """PKCE (RFC 7636) with S256 only, as the OAuth security BCP (RFC 9700 §2.1.1) advises:
+    a challenge without ``code_challenge_method`` would mean ``plain``, so it is refused."""
+
+    SUPPORTED_CODE_CHALLENGE_METHOD = ["S256"]
+
+    def validate_code_challenge(self, grant: AuthorizationCodeGrant, redirect_uri: str) -> None:
+        data = grant.request.payload.data
+        if data.get("code_challenge") and not data.get("code_challenge_method"):
+            raise InvalidRequestError("Unsupported 'code_challenge_method': plain; use S256")
+        super().validate_code_challenge(grant, redirect_uri)
 
 
 class _OpenIDCode(OpenIDCode):
@@ -234,13 +272,13 @@ class _OpenIDCode(OpenIDCode):
     def exists_nonce(self, nonce: str, request: OAuth2Request) -> bool:
         return self.provider._nonce_in_use(nonce, request.payload.client_id)
 
-    def resolve_client_private_key(self, client: _Client) -> RSAKey:
+    def resolve_client_private_key(self, client: RegisteredClient) -> RSAKey:
         return self.provider._key
 
-    def get_encode_header(self, client: _Client) -> dict:
+    def get_encode_header(self, client: RegisteredClient) -> dict:
         return {"alg": "RS256", "kid": self.provider._key.kid}
 
-    def get_client_claims(self, client: _Client) -> dict:
+    def get_client_claims(self, client: RegisteredClient) -> dict:
         now = int(time.time())
         return {"iss": self.provider.issuer, "aud": client.client_id, "iat": now,
                 "exp": now + self.provider.id_token_seconds}
@@ -256,9 +294,8 @@ class _Server(AuthorizationServer):
         super().__init__(scopes_supported=list(SCOPES))
         self.provider = provider
 
-    def query_client(self, client_id: str) -> _Client | None:
-        client = self.provider._client
-        return client if client_id == client.client_id else None
+    def query_client(self, client_id: str) -> RegisteredClient | None:
+        return self.provider._registered(client_id)
 
     def save_token(self, token: dict, request: OAuth2Request) -> None:
         self.provider._save_token(_Token(
@@ -309,9 +346,10 @@ _FORM = """<!doctype html>
 class OidcProvider:
     """An OIDC identity provider served on 127.0.0.1 until :meth:`stop`.
 
-    It has one registered client (the user pool): ``client_id`` and ``client_secret``,
-    allowed to come back to ``redirect_uris`` (exact match; with none given, to any
-    loopback URL, which suits a lab whose port is not known in advance).
+    It starts with one registered client, its default (the user pool): ``client_id`` and
+    ``client_secret``, allowed to come back to ``redirect_uris`` (exact match; with none
+    given, to any loopback URL, which suits a lab whose port is not known in advance).
+    :meth:`register_client` registers more, one per relying party.
     """
 
     # endpoint -> its path on this server (handled by the method ``_<endpoint>``)
@@ -328,9 +366,10 @@ class OidcProvider:
         self._issuer = issuer
         self.id_token_seconds = id_token_seconds
         self.users = {user.username: user for user in users}
-        self._client = _Client(client_id or f"corp-{secrets.token_hex(8)}",
-                               client_secret or secrets.token_urlsafe(32),
-                               tuple(redirect_uris))
+        self._client = RegisteredClient(client_id or self._new_client_id(),
+                                        client_secret or self._new_client_secret(),
+                                        tuple(redirect_uris))
+        self._clients = {self._client.client_id: self._client}
         self._key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"},
                                         auto_kid=True)
         self._lock = threading.Lock()
@@ -339,7 +378,8 @@ class OidcProvider:
         self._claim_overrides: dict[str, Any] = {}
         self._received: list[tuple[str, str]] = []
         self._server = _Server(self)
-        self._server.register_grant(_CodeGrant, [_OpenIDCode(self)])
+        # PKCE: checked whenever a client sends it, required of public clients
+        self._server.register_grant(_CodeGrant, [_OpenIDCode(self), _Pkce(required=True)])
         self._server.register_token_generator("default", BearerTokenGenerator(
             access_token_generator=lambda *args, **kwargs: secrets.token_urlsafe(32),
             expires_generator=lambda client, grant_type: TOKEN_SECONDS))
@@ -378,15 +418,48 @@ class OidcProvider:
 
     @property
     def client_id(self) -> str:
+        """The default client's id (the client the provider was started with)."""
         return self._client.client_id
 
     @property
     def client_secret(self) -> str:
-        return self._client.client_secret
+        """The default client's secret."""
+        return self._client.client_secret or ""
 
     @property
     def redirect_uris(self) -> tuple[str, ...]:
+        """The default client's redirect URIs."""
         return self._client.redirect_uris
+
+    @property
+    def clients(self) -> tuple[RegisteredClient, ...]:
+        """Every registered client, the default one first."""
+        with self._lock:
+            return tuple(self._clients.values())
+
+    def register_client(self, client_id: str | None = None, *,
+                        redirect_uris: list[str] | tuple[str, ...],
+                        public: bool = False) -> RegisteredClient:
+        """Register one more relying party, as an IdP administrator does for each app:
+        its own id (made up unless given), a secret unless ``public``, and the redirect
+        URIs it may use (absolute http(s) URLs, no fragment; exact match, at least one)."""
+        uris = (redirect_uris,) if isinstance(redirect_uris, str) else tuple(redirect_uris)
+        if not uris:
+            raise ValueError("register_client needs redirect_uris=[...]: the URLs the IdP "
+                             "may send this client's users back to")
+        for uri in uris:
+            parts = urlsplit(uri)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.fragment:
+                raise ValueError(f"redirect URI {uri!r} is not an absolute http(s) URL "
+                                 "without a fragment (RFC 6749 §3.1.2)")
+        client = RegisteredClient(client_id or self._new_client_id(),
+                                  None if public else self._new_client_secret(), uris)
+        with self._lock:
+            if client.client_id in self._clients:
+                raise ValueError(f"client id {client.client_id!r} is already registered; "
+                                 "leave client_id out for a new one")
+            self._clients[client.client_id] = client
+        return client
 
     @property
     def jwks(self) -> dict:
@@ -416,6 +489,16 @@ class OidcProvider:
         return f"<OidcProvider {self.issuer if self._http.running else 'stopped'}>"
 
     # -- state (used by the Authlib components above) -------------------------------------
+    def _new_client_id(self) -> str:
+        return f"corp-{secrets.token_hex(8)}"
+
+    def _new_client_secret(self) -> str:
+        return secrets.token_urlsafe(32)
+
+    def _registered(self, client_id: str | None) -> RegisteredClient | None:
+        with self._lock:
+            return self._clients.get(client_id or "")
+
     def _overrides(self) -> dict[str, Any]:
         with self._lock:
             return dict(self._claim_overrides)
@@ -489,7 +572,8 @@ class OidcProvider:
             "id_token_signing_alg_values_supported": ["RS256"],
             "scopes_supported": list(SCOPES),
             "token_endpoint_auth_methods_supported": ["client_secret_basic",
-                                                      "client_secret_post"],
+                                                      "client_secret_post", "none"],
+            "code_challenge_methods_supported": ["S256"],
             "claims_supported": ["sub", "iss", "aud", "exp", "iat", "nonce", *sorted(_GATED)],
         })
 
@@ -508,19 +592,22 @@ class OidcProvider:
             return Response(f"<h1>{html.escape(error.error)}</h1>"
                             f"<p>{html.escape(error.description or '')}</p>",
                             status=400, content_type="text/html; charset=utf-8")
+        client = grant.client.client_id
         if request.method == "GET":
-            return self._form()
+            return self._form(client=client)
         username = request.form.get("username", "")
         user = self.users.get(username)
         if user is None or not hmac.compare_digest(
                 request.form.get("password", "").encode(), user.password.encode()):
-            return self._form(error="Incorrect username or password.", username=username)
+            return self._form(client=client, error="Incorrect username or password.",
+                              username=username)
         return self._server.create_authorization_response(request, grant_user=user,
                                                           grant=grant)
 
-    def _form(self, *, error: str | None = None, username: str = "") -> Response:
+    def _form(self, *, client: str, error: str | None = None, username: str = "") -> Response:
+        """The sign-in page, naming the client the user signs in to."""
         page = _FORM.format(title=html.escape(self.title),
-                            client=html.escape(self.client_id),
+                            client=html.escape(client),
                             error=f'<p role="alert">{html.escape(error)}</p>' if error else "",
                             username=html.escape(username))
         return Response(page, status=200 if error is None else 400,

@@ -11,7 +11,24 @@ What a real SAML IdP (ADFS, Okta, Entra ID, Shibboleth...) shows a service provi
   once: ``SAMLResponse`` (and the same ``RelayState``) POSTed to the request's
   ``AssertionConsumerServiceURL`` (SAML profiles 2.0, §4.1 Web Browser SSO);
 - ``/idp-initiated?sp=<SP entity id>&acs=<ACS URL>&RelayState=...``: the same sign-in, then
-  an unsolicited Response (no ``InResponseTo``): what a dashboard bookmark does (§4.1.5).
+  an unsolicited Response (no ``InResponseTo``): what a dashboard bookmark does (§4.1.5);
+- ``/slo``: single logout (SAML profiles 2.0 §4.4; the ``SingleLogoutService`` of its
+  metadata, HTTP-Redirect binding): a service provider's signed ``LogoutRequest`` ends the
+  user's session here, and a signed ``LogoutResponse`` is POSTed back to the service
+  provider's logout URL (as Cognito's ``/saml2/logout`` requires).
+
+What the service provider's administrator gives the IdP, ``sp_certificate_pem`` (its
+signing certificate; Cognito's comes from GetSigningCertificate) and ``sp_logout_url``,
+can also be given later with :meth:`SamlProvider.trust_service_provider`. With a
+certificate, the metadata says ``WantAuthnRequestsSigned="true"`` and the IdP refuses an
+AuthnRequest that is unsigned or whose signature does not verify (SAML bindings §3.4.4.1
+for HTTP-Redirect: ``SigAlg`` and ``Signature`` over the query's octets; an enveloped XML
+signature for HTTP-POST). A LogoutRequest must always be signed (profiles §4.4.4.1).
+
+The IdP keeps a session per browser (a cookie) and each sign-in's ``SessionIndex``
+(:attr:`SamlProvider.sessions`); with ``remember_sign_in=True`` a browser with a live
+session is signed in again without the form, as corporate IdPs do: which is why single
+logout matters.
 
 The Response carries one Assertion signed by signxml (enveloped, RSA-SHA256, exclusive
 canonicalization): Issuer, Subject (NameID, persistent or emailAddress; a bearer
@@ -41,17 +58,19 @@ import threading
 import time
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 from lxml import etree
-from signxml import SignatureMethod, XMLSigner
+from signxml import SignatureConfiguration, SignatureMethod, VerifyResult, XMLSigner, XMLVerifier
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm
+from signxml.exceptions import SignXMLException
 from werkzeug.wrappers import Request, Response
 
 from ..serving import LOOPBACK, ThreadedServer
@@ -72,6 +91,8 @@ NAME_ID_FORMATS = {
 SUCCESS = "urn:oasis:names:tc:SAML:2.0:status:Success"
 BEARER = "urn:oasis:names:tc:SAML:2.0:cm:bearer"
 PASSWORD_PROTECTED = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+# SAML bindings §3.4.4.1: the one SigAlg this IdP accepts on a redirect-binding request
+RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 ASSERTION_SECONDS = 300
 PENDING_SECONDS = 600
 MAX_REQUEST_BYTES = 100_000
@@ -137,6 +158,28 @@ class _Key:
 
 
 @dataclass(frozen=True)
+class IdpSession:
+    """A sign-in this IdP vouched for: whom, to which service provider, its SessionIndex."""
+
+    username: str
+    name_id: str
+    session_index: str
+    sp_entity_id: str
+    browser: str = field(default="", repr=False)     # the IdP's cookie for that browser
+
+
+def _load_certificate(text: str) -> x509.Certificate:
+    """A certificate as PEM, or as the bare base64 DER that GetSigningCertificate returns."""
+    try:
+        if "-----BEGIN" in text:
+            return x509.load_pem_x509_certificate(text.encode())
+        return x509.load_der_x509_certificate(base64.b64decode("".join(text.split())))
+    except ValueError as exc:
+        raise ValueError("sp_certificate_pem is not an X.509 certificate (PEM, or base64 "
+                         "DER as GetSigningCertificate returns it)") from exc
+
+
+@dataclass(frozen=True)
 class _Pending:
     """A sign-in the IdP is asked for: where and to whom the Response will go."""
 
@@ -186,7 +229,9 @@ class SamlProvider:
     loopback URL, which suits a lab whose port is not known in advance. ``name_id_format``:
     ``"persistent"`` (the user's ``sub``) or ``"emailAddress"`` (their ``email`` claim).
     ``sign``: which element carries the signature (``"assertion"``, the default,
-    ``"response"`` or ``"both"``).
+    ``"response"`` or ``"both"``). ``sp_certificate_pem``, ``sp_logout_url``: see
+    :meth:`trust_service_provider`. ``remember_sign_in``: sign a browser with a live IdP
+    session in again without asking.
     """
 
     def __init__(self, users: list[IdpUser] | tuple[IdpUser, ...] = (), *,
@@ -194,7 +239,8 @@ class SamlProvider:
                  title: str = "Example Corp sign-in", port: int = 0,
                  name_id_format: Literal["persistent", "emailAddress"] = "persistent",
                  assertion_seconds: int = ASSERTION_SECONDS,
-                 sign: Signing = "assertion") -> None:
+                 sign: Signing = "assertion", sp_certificate_pem: str | None = None,
+                 sp_logout_url: str | None = None, remember_sign_in: bool = False) -> None:
         if name_id_format not in NAME_ID_FORMATS:
             raise ValueError(f"name_id_format must be one of {sorted(NAME_ID_FORMATS)}")
         self.title = title
@@ -208,11 +254,19 @@ class SamlProvider:
         self._overrides: dict[str, Any] = {}
         self._signing_override: Signing | None = None
         self._foreign_key: _Key | None = None
+        self._sp_certificate: x509.Certificate | None = None
+        self._sp_logout_url: str | None = None
+        self.remember_sign_in = remember_sign_in
+        self._browsers: dict[str, str] = {}          # IdP cookie -> username
+        self._sessions: list[IdpSession] = []
+        self._cookie = f"saml_idp_{secrets.token_hex(4)}"   # one per IdP: ports share cookies
+        self.trust_service_provider(certificate_pem=sp_certificate_pem,
+                                    logout_url=sp_logout_url)
         self._http = ThreadedServer(self._wsgi, port=port, name="saml-idp")
         self._entity_id = entity_id or f"{self._http.url}/metadata"
         self._key = _Key.generate(urlsplit(self._entity_id).hostname or "saml-idp")
         self._routes = {"/metadata": self._metadata, "/sso": self._sso, "/login": self._login,
-                        "/idp-initiated": self._idp_initiated}
+                        "/idp-initiated": self._idp_initiated, "/slo": self._slo}
 
     @classmethod
     def start(cls, users: list[IdpUser] | tuple[IdpUser, ...] = (),
@@ -240,9 +294,50 @@ class SamlProvider:
         return f"{self.url}/sso"
 
     @property
+    def slo_url(self) -> str:
+        """The single logout service (HTTP-Redirect binding)."""
+        return f"{self.url}/slo"
+
+    @property
     def certificate_pem(self) -> str:
         """The signing certificate the metadata publishes."""
         return self._key.certificate_pem
+
+    @property
+    def wants_signed_requests(self) -> bool:
+        """True once the IdP has the service provider's certificate."""
+        return self._sp_certificate is not None
+
+    @property
+    def sessions(self) -> tuple[IdpSession, ...]:
+        """The sign-ins this IdP still holds a session for (single logout ends them)."""
+        with self._lock:
+            return tuple(self._sessions)
+
+    def end_sessions(self, username: str | None = None) -> None:
+        """End the IdP's sessions: one user's, or everyone's (an administrator's "sign out
+        everywhere"; service providers are not told)."""
+        with self._lock:
+            self._sessions = [s for s in self._sessions
+                              if username is not None and s.username != username]
+            self._browsers = {k: v for k, v in self._browsers.items()
+                              if username is not None and v != username}
+
+    def trust_service_provider(self, *, certificate_pem: str | None = None,
+                               logout_url: str | None = None) -> None:
+        """What the service provider's administrator configures at the IdP: its signing
+        certificate (PEM or base64 DER; from then on AuthnRequests must be signed with it,
+        and LogoutRequests are accepted) and its single logout URL, where LogoutResponses
+        are POSTed (Cognito's ``<domain>/saml2/logout``). ``None`` leaves a setting as is."""
+        certificate = None if certificate_pem is None else _load_certificate(certificate_pem)
+        if certificate is not None and not isinstance(certificate.public_key(),
+                                                      rsa.RSAPublicKey):
+            raise ValueError("the service provider's certificate must hold an RSA key")
+        with self._lock:
+            if certificate is not None:
+                self._sp_certificate = certificate
+            if logout_url is not None:
+                self._sp_logout_url = logout_url
 
     @property
     def metadata_xml(self) -> str:
@@ -250,13 +345,15 @@ class SamlProvider:
         md = f"{{{MD}}}"
         root = etree.Element(f"{md}EntityDescriptor", nsmap={"md": MD, "ds": DS},
                              entityID=self.entity_id)
-        descriptor = etree.SubElement(root, f"{md}IDPSSODescriptor",
-                                      protocolSupportEnumeration=SAMLP,
-                                      WantAuthnRequestsSigned="false")
+        descriptor = etree.SubElement(
+            root, f"{md}IDPSSODescriptor", protocolSupportEnumeration=SAMLP,
+            WantAuthnRequestsSigned="true" if self.wants_signed_requests else "false")
         key = etree.SubElement(descriptor, f"{md}KeyDescriptor", use="signing")
         key_info = etree.SubElement(key, f"{{{DS}}}KeyInfo")
         data = etree.SubElement(key_info, f"{{{DS}}}X509Data")
         etree.SubElement(data, f"{{{DS}}}X509Certificate").text = self._key.certificate_base64
+        etree.SubElement(descriptor, f"{md}SingleLogoutService", Binding=REDIRECT_BINDING,
+                         Location=self.slo_url)        # before NameIDFormat, as the schema
         etree.SubElement(descriptor, f"{md}NameIDFormat").text = \
             NAME_ID_FORMATS[self.name_id_format]
         for binding in (REDIRECT_BINDING, POST_BINDING):
@@ -277,7 +374,8 @@ class SamlProvider:
         ``audience``, ``recipient``, ``destination``, ``in_response_to``, ``not_before``,
         ``not_on_or_after`` (the Conditions), ``subject_not_on_or_after``,
         ``issue_instant``, ``status``, ``name_id``. Times are epoch seconds; ``None``
-        leaves the attribute out."""
+        leaves the attribute out. LogoutResponses take ``issuer``, ``destination``,
+        ``in_response_to`` and ``status`` too, and are signed as overridden below."""
         unknown = set(changes) - set(OVERRIDABLE)
         if unknown:
             raise ValueError(f"cannot override {sorted(unknown)}: choose from {OVERRIDABLE}")
@@ -314,13 +412,13 @@ class SamlProvider:
         return f"<SamlProvider {self.url if self._http.running else 'stopped'}>"
 
     # -- the Response --------------------------------------------------------------------
-    def _response_for(self, user: IdpUser, pending: _Pending) -> str:
+    def _response_for(self, user: IdpUser, pending: _Pending, session_index: str) -> str:
         """The base64 SAMLResponse this IdP posts for ``user`` (overrides applied)."""
         with self._lock:
             overrides = dict(self._overrides)
             sign = self._signing_override or self._sign
             key = self._foreign_key or self._key
-        response = self._response_xml(user, pending, overrides)
+        response = self._response_xml(user, pending, overrides, session_index)
         assertion = response.find(f"{{{SAML}}}Assertion")
         if sign in ("assertion", "both"):
             response.replace(assertion, self._signed(assertion, key))
@@ -339,7 +437,8 @@ class SamlProvider:
                            c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0)
         return signer.sign(element, key=key.private_pem, cert=key.certificate_pem)
 
-    def _response_xml(self, user: IdpUser, pending: _Pending, overrides: dict) -> Any:
+    def _response_xml(self, user: IdpUser, pending: _Pending, overrides: dict,
+                      session_index: str) -> Any:
         def value(name: str, default: Any) -> Any:
             return overrides.get(name, default)
 
@@ -378,7 +477,7 @@ class SamlProvider:
         etree.SubElement(restriction, f"{a}Audience").text = value("audience",
                                                                    pending.audience)
         statement = etree.SubElement(assertion, f"{a}AuthnStatement",
-                                     AuthnInstant=_instant(now), SessionIndex=_new_id())
+                                     AuthnInstant=_instant(now), SessionIndex=session_index)
         context = etree.SubElement(statement, f"{a}AuthnContext")
         etree.SubElement(context, f"{a}AuthnContextClassRef").text = PASSWORD_PROTECTED
         if user.claims:
@@ -402,6 +501,35 @@ class SamlProvider:
             return email
         return user.sub
 
+    # -- the LogoutResponse --------------------------------------------------------------
+    def _logout_response_for(self, request_id: str, destination: str) -> str:
+        """SAML core §3.7.2: the base64 LogoutResponse this IdP posts (overrides applied),
+        signed as a whole (profiles §4.4.4.2) unless told to misbehave."""
+        with self._lock:
+            overrides = dict(self._overrides)
+            sign = self._signing_override or self._sign
+            key = self._foreign_key or self._key
+
+        def value(name: str, default: Any) -> Any:
+            return overrides.get(name, default)
+
+        p = f"{{{SAMLP}}}"
+        response = etree.Element(f"{p}LogoutResponse", nsmap={"samlp": SAMLP, "saml": SAML},
+                                 ID=_new_id(), Version="2.0",
+                                 IssueInstant=_instant(time.time()))
+        _set(response, "Destination", value("destination", destination))
+        _set(response, "InResponseTo", value("in_response_to", request_id))
+        etree.SubElement(response, f"{{{SAML}}}Issuer").text = value("issuer",
+                                                                    self.entity_id)
+        _placeholder(response)
+        status = etree.SubElement(response, f"{p}Status")
+        etree.SubElement(status, f"{p}StatusCode", Value=value("status", SUCCESS))
+        if sign == "nothing":
+            response.remove(response.find(f"{{{DS}}}Signature"))
+        else:
+            response = self._signed(response, key)
+        return base64.b64encode(etree.tostring(response)).decode()
+
     # -- requests ------------------------------------------------------------------------
     def _acs_allowed(self, url: str) -> bool:
         """Exact match with a configured ACS URL; with none configured, any loopback URL."""
@@ -410,11 +538,22 @@ class SamlProvider:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and parts.hostname in LOOPBACK
 
-    def _authn_request(self, request: Request) -> _Pending:
-        """SAML bindings §3.4.4.1 (deflate) and §3.5.4 (POST): the AuthnRequest, checked."""
+    def _message(self, request: Request, kind: str) -> Any:
+        """SAML bindings §3.4.4.1 (deflate) and §3.5.4 (POST): the ``SAMLRequest``, parsed
+        and (when this IdP wants signed requests, or ``kind`` is a LogoutRequest) with its
+        signature verified first; SamlRequestError for anything else."""
         encoded = request.values.get("SAMLRequest")
         if not encoded:
             raise SamlRequestError("SAMLRequest is missing")
+        with self._lock:
+            certificate = self._sp_certificate
+        if certificate is None and kind == "LogoutRequest":
+            raise SamlRequestError(
+                "this IdP accepts a LogoutRequest only when it is signed by a service "
+                "provider whose certificate it was given (sp_certificate_pem, or "
+                "trust_service_provider(certificate_pem=...)); SAML profiles 4.4.4.1")
+        if certificate is not None and request.method == "GET":
+            _check_query_signature(request.query_string, certificate, kind)
         try:
             raw = base64.b64decode(encoded, validate=False)
             if request.method == "GET":
@@ -427,8 +566,15 @@ class SamlProvider:
             raise SamlRequestError("SAMLRequest is not a deflated, base64-encoded "
                                    "SAML message" if request.method == "GET" else
                                    "SAMLRequest is not a base64-encoded SAML message") from exc
-        if root.tag != f"{{{SAMLP}}}AuthnRequest":
-            raise SamlRequestError("SAMLRequest is not an AuthnRequest")
+        if root.tag != f"{{{SAMLP}}}{kind}":
+            raise SamlRequestError(f"SAMLRequest is not a {kind}")
+        if certificate is not None and request.method == "POST":
+            _check_xml_signature(raw, root, certificate, kind)
+        return root
+
+    def _authn_request(self, request: Request) -> _Pending:
+        """The AuthnRequest, checked."""
+        root = self._message(request, "AuthnRequest")
         request_id = root.get("ID")
         acs_url = root.get("AssertionConsumerServiceURL")
         issuer = root.findtext(f"{{{SAML}}}Issuer")
@@ -455,6 +601,41 @@ class SamlProvider:
             self._pending[token] = pending
         return token
 
+    # -- sessions ------------------------------------------------------------------------
+    def _remembered_user(self, request: Request) -> IdpUser | None:
+        """The user of this browser's live IdP session, when the IdP signs in silently."""
+        if not self.remember_sign_in:
+            return None
+        with self._lock:
+            username = self._browsers.get(request.cookies.get(self._cookie, ""))
+        return self.users.get(username or "")
+
+    def _signed_in(self, request: Request, user: IdpUser, pending: _Pending) -> Response:
+        """The user is authenticated: a session here, and the Response POSTed to the SP."""
+        browser = request.cookies.get(self._cookie, "")
+        name_id, session_index = self._name_id(user), _new_id()
+        with self._lock:
+            if self._browsers.get(browser) != user.username:
+                browser = secrets.token_urlsafe(24)
+                self._browsers[browser] = user.username
+            self._sessions.append(IdpSession(user.username, name_id, session_index,
+                                             pending.audience, browser))
+        page = _post_form(self.title, pending.acs_url,
+                          self._response_for(user, pending, session_index),
+                          pending.relay_state)
+        page.set_cookie(self._cookie, browser, httponly=True, samesite="Lax", path="/")
+        return page
+
+    def _logged_out(self, name_id: str, sp: str, session_indexes: list[str]) -> None:
+        """SAML profiles §4.4.3.2: the principal the LogoutRequest names (by NameID, and by
+        SessionIndex when it gives any) signs out here: all of their sessions end."""
+        with self._lock:
+            users = {s.username for s in self._sessions if s.name_id == name_id
+                     and s.sp_entity_id == sp
+                     and (not session_indexes or s.session_index in session_indexes)}
+        for username in users:
+            self.end_sessions(username)
+
     # -- HTTP ---------------------------------------------------------------------------
     def _wsgi(self, environ: dict, start_response: Any) -> Any:
         request = Request(environ)
@@ -476,6 +657,9 @@ class SamlProvider:
         if request.method not in ("GET", "POST"):
             return Response(status=405, headers={"Allow": "GET, POST"})
         pending = self._authn_request(request)
+        remembered = self._remembered_user(request)
+        if remembered is not None:
+            return self._signed_in(request, remembered, pending)
         return self._form(self._remember(pending), pending)
 
     def _idp_initiated(self, request: Request) -> Response:
@@ -488,6 +672,9 @@ class SamlProvider:
                                    "IdP knows")
         pending = _Pending(None, acs_url, sp, request.args.get("RelayState"),
                            time.time() + PENDING_SECONDS)
+        remembered = self._remembered_user(request)
+        if remembered is not None:
+            return self._signed_in(request, remembered, pending)
         return self._form(self._remember(pending), pending)
 
     def _login(self, request: Request) -> Response:
@@ -506,13 +693,38 @@ class SamlProvider:
                               username=username)
         with self._lock:
             self._pending.pop(token, None)
-        relay = ("" if pending.relay_state is None else
-                 '  <input type="hidden" name="RelayState" '
-                 f'value="{html.escape(pending.relay_state)}">\n')
-        return _page(_POST_FORM.format(title=html.escape(self.title),
-                                       action=html.escape(pending.acs_url),
-                                       response=self._response_for(user, pending),
-                                       relay_state=relay))
+        return self._signed_in(request, user, pending)
+
+    def _slo(self, request: Request) -> Response:
+        """SAML profiles §4.4.3–4.4.4: a LogoutRequest by HTTP-Redirect, signed by the
+        service provider; the signed LogoutResponse goes back by HTTP-POST."""
+        if request.method != "GET":
+            return Response(status=405, headers={"Allow": "GET"})
+        with self._lock:
+            logout_url = self._sp_logout_url
+        if not logout_url:
+            raise SamlRequestError("this IdP has no logout URL for the service provider "
+                                   "(sp_logout_url, or trust_service_provider(logout_url=...)"
+                                   ": Cognito's is <domain>/saml2/logout)")
+        root = self._message(request, "LogoutRequest")
+        request_id = root.get("ID")
+        issuer = (root.findtext(f"{{{SAML}}}Issuer") or "").strip()
+        name_id = (root.findtext(f"{{{SAML}}}NameID") or "").strip()
+        if not request_id or not issuer or not name_id:
+            raise SamlRequestError("the LogoutRequest needs an ID, an Issuer and a NameID")
+        destination = root.get("Destination")
+        if destination is not None and destination != self.slo_url:
+            raise SamlRequestError("the LogoutRequest's Destination is not this IdP")
+        not_on_or_after = root.get("NotOnOrAfter")
+        if not_on_or_after is not None and _epoch(not_on_or_after) <= time.time():
+            raise SamlRequestError("the LogoutRequest has expired (NotOnOrAfter)")
+        self._logged_out(name_id, issuer, [
+            (index.text or "").strip() for index in root.findall(f"{{{SAMLP}}}SessionIndex")])
+        page = _post_form(self.title, logout_url,
+                          self._logout_response_for(request_id, logout_url),
+                          request.args.get("RelayState"))
+        page.delete_cookie(self._cookie, path="/", httponly=True, samesite="Lax")
+        return page
 
     def _form(self, token: str, pending: _Pending, *, error: str | None = None,
               username: str = "") -> Response:
@@ -521,6 +733,76 @@ class SamlProvider:
             token=token, username=html.escape(username),
             error=f'<p role="alert">{html.escape(error)}</p>' if error else ""),
             status=200 if error is None else 400)
+
+
+def _raw_query(query_string: bytes) -> dict[str, str]:
+    """Each parameter's value exactly as the URL carries it (still URL-encoded): a
+    redirect-binding signature covers these octets, not a re-encoding of them."""
+    found: dict[str, str] = {}
+    for part in query_string.decode("latin-1").split("&"):
+        name, _, value = part.partition("=")
+        name = unquote_plus(name)
+        if name in found:
+            raise SamlRequestError(f"the query names {name} twice")
+        found[name] = value
+    return found
+
+
+def _check_query_signature(query_string: bytes, certificate: x509.Certificate,
+                           kind: str) -> None:
+    """SAML bindings §3.4.4.1: ``Signature`` over ``SAMLRequest=…&RelayState=…&SigAlg=…``
+    (RelayState only when present), verified with the service provider's certificate."""
+    raw = _raw_query(query_string)
+    if "SigAlg" not in raw or "Signature" not in raw:
+        raise SamlRequestError(f"this IdP wants signed requests (WantAuthnRequestsSigned): "
+                               f"the {kind} has no SigAlg and Signature")
+    if unquote_plus(raw["SigAlg"]) != RSA_SHA256:
+        raise SamlRequestError(f"SigAlg must be {RSA_SHA256}")
+    octets = "&".join(f"{name}={raw[name]}" for name in ("SAMLRequest", "RelayState", "SigAlg")
+                      if name in raw)
+    public_key = certificate.public_key()
+    assert isinstance(public_key, rsa.RSAPublicKey)      # trust_service_provider checked
+    try:
+        signature = base64.b64decode(unquote_plus(raw["Signature"]), validate=True)
+        public_key.verify(signature, octets.encode("latin-1"), padding.PKCS1v15(),
+                          hashes.SHA256())
+    except (InvalidSignature, ValueError) as exc:
+        raise SamlRequestError(f"the {kind}'s signature does not verify with the service "
+                               "provider's certificate") from exc
+
+
+def _check_xml_signature(raw: bytes, root: Any, certificate: x509.Certificate,
+                         kind: str) -> None:
+    """HTTP-POST binding: an enveloped XML signature on the request itself."""
+    pem = certificate.public_bytes(serialization.Encoding.PEM).decode()
+    try:
+        result = XMLVerifier().verify(raw, x509_cert=pem, parser=_parser(),
+                                      expect_config=SignatureConfiguration(
+                                          location="./", expect_references=1))
+    except (SignXMLException, etree.LxmlError, ValueError) as exc:
+        raise SamlRequestError(f"this IdP wants signed requests: the {kind} has no XML "
+                               "signature that verifies with the service provider's "
+                               "certificate") from exc
+    signed = result.signed_xml if isinstance(result, VerifyResult) else None
+    if signed is None or signed.get("ID") != root.get("ID"):
+        raise SamlRequestError(f"the {kind}'s signature signs another element")
+
+
+def _epoch(value: str) -> float:
+    try:
+        parsed = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise SamlRequestError(f"{value!r} is not a date and time") from None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)).timestamp()
+
+
+def _post_form(title: str, action: str, message: str, relay_state: str | None) -> Response:
+    """SAML bindings §3.5.4: a form the browser submits at once (SAMLResponse)."""
+    relay = ("" if relay_state is None else
+             '  <input type="hidden" name="RelayState" '
+             f'value="{html.escape(relay_state)}">\n')
+    return _page(_POST_FORM.format(title=html.escape(title), action=html.escape(action),
+                                   response=message, relay_state=relay))
 
 
 def _set(element: Any, name: str, value: Any) -> None:

@@ -4,6 +4,8 @@ Notebook 12 first steps through the two hops one request at a time; then it (and
 checks) signs users in through an identity provider with :func:`federated_sign_in`, which
 makes the same requests: the app's ``/oauth2/authorize?identity_provider=…`` with PKCE,
 the IdP's sign-in form, back through Cognito, and the code redeemed at ``/oauth2/token``.
+For the identity-pool section, :func:`direct_id_token` signs in at the IdP itself, as an
+app that registered its own client there.
 """
 
 from __future__ import annotations
@@ -16,10 +18,18 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import requests
 
 from ..api import decode_unverified
-from ..client.browser import Browser, parse_callback
+from ..client import pkce
+from ..client.browser import Browser
 from ..client.errors import SignInError
 from ..client.http_exchange import HttpExchange
-from ..client.oauth import CognitoOAuth, OAuthError, TokenResponse, new_state
+from ..client.oauth import (
+    AuthorizationRequest,
+    CognitoOAuth,
+    OAuthError,
+    TokenResponse,
+    new_state,
+)
+from ..idp import OidcProvider, RegisteredClient
 
 CALLBACK = "http://localhost:3000/callback"      # the app's callback URL in notebook 12
 
@@ -99,29 +109,47 @@ def federated_sign_in(lab: Any, client_id: str, provider: str, username: str, pa
     return outcome
 
 
-def direct_id_token(idp_server: Any, username: str, password: str, *,
-                    redirect_uri: str = CALLBACK) -> str:
+def direct_id_token(idp_server: OidcProvider, client: RegisteredClient, username: str,
+                    password: str, *, redirect_uri: str | None = None) -> str:
     """The app as the IdP's own OAuth client, no Cognito in between: sign ``username`` in
-    at ``idp_server`` (an ``OidcProvider``; code flow, client secret) and return its ID
-    token."""
-    browser = Browser()
-    query = urlencode({"response_type": "code", "client_id": idp_server.client_id,
+    at ``idp_server`` (an ``OidcProvider``) through ``client``, the app's registration
+    there (``idp_server.register_client(...)``), and return the ID token (its ``aud``:
+    the client's id). Code flow with state, nonce and PKCE; the client secret too, unless
+    the client is public. ``redirect_uri``: the client's first one unless given."""
+    if not redirect_uri:
+        if not client.redirect_uris:
+            raise ValueError("the client has no redirect URI registered: pass redirect_uri=")
+        redirect_uri = client.redirect_uris[0]
+    verifier, state, nonce = pkce.new_verifier(), new_state(), new_state()
+    query = urlencode({"response_type": "code", "client_id": client.client_id,
                        "redirect_uri": redirect_uri, "scope": "openid email profile",
-                       "state": new_state(), "nonce": new_state()})
-    page = browser.get(f"{idp_server.issuer}/authorize?{query}", "The IdP's sign-in page")
+                       "state": state, "nonce": nonce, "code_challenge_method": "S256",
+                       "code_challenge": pkce.s256_challenge(verifier)})
+    request = AuthorizationRequest(url=f"{idp_server.local_url}"
+                                       f"{idp_server.PATHS['authorize']}?{query}",
+                                   redirect_uri=redirect_uri, state=state,
+                                   code_verifier=verifier, nonce=nonce)
+    browser = Browser()
+    page = browser.get(request.url, "The IdP's sign-in page")
     action, fields = browser.form(page)
     fields.update(username=username, password=password)
     answer = browser.post_form(action, fields, "Sign in at the IdP")
-    code = parse_callback(answer.location or "").code
-    if not code:
+    if not (answer.location or "").startswith(redirect_uri):
         raise ValueError(f"the IdP sent no code: {answer.summary()}")
-    tokens = requests.post(f"{idp_server.issuer}/token", timeout=10,
-                           auth=(idp_server.client_id, idp_server.client_secret),
-                           data={"grant_type": "authorization_code", "code": code,
-                                 "redirect_uri": redirect_uri})
+    code = request.check_callback(answer.location or "")
+    form = {"grant_type": "authorization_code", "code": code,
+            "redirect_uri": redirect_uri, "code_verifier": verifier}
+    if client.public:
+        form["client_id"] = client.client_id
+    tokens = requests.post(
+        f"{idp_server.local_url}{idp_server.PATHS['token']}", data=form, timeout=10,
+        auth=None if client.public else (client.client_id, client.client_secret or ""))
     if tokens.status_code != 200 or "id_token" not in tokens.json():
         raise ValueError(f"the IdP's token endpoint refused the code: {tokens.text}")
-    return str(tokens.json()["id_token"])
+    id_token = str(tokens.json()["id_token"])
+    if decode_unverified(id_token).payload.get("nonce") != nonce:
+        raise ValueError("the IdP's ID token does not carry this sign-in's nonce")
+    return id_token
 
 
 __all__ = ["CALLBACK", "FederatedOutcome", "direct_id_token", "federated_sign_in"]

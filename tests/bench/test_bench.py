@@ -151,3 +151,30 @@ def test_quick_runs_leave_the_baseline_out():
     from cognito_lab.bench import Settings
 
     assert Settings.quick().moto_alone is False and Settings().moto_alone is True
+
+
+def test_the_lab_api_gateway_is_measured_with_and_without_its_jwt_authorizer(lab):
+    """Notebook 11's comparison in the bench: one request to an HTTP API route without an
+    authorizer and one behind a JWT authorizer, interleaved with the rest (measured, never
+    asserted on speed); the API is gone afterwards."""
+    apis_before = lab.client("apigatewayv2").get_apis()["Items"]
+    result = run(Settings.quick(http=False, apigateway=True, rounds=2, getuser_batch=2,
+                                local_batch=3), lab=lab, progress=False)
+    figures = result.to_dict()
+    assert len(result.samples["apigw_open"]) == len(result.samples["apigw_jwt"]) == 4
+    assert positive(figures["apigw_open_us"]) and positive(figures["apigw_jwt_us"])
+    assert figures["apigw_open_us"] <= figures["apigw_open_p95_us"]
+    assert figures["apigw_jwt_added_us"] == pytest.approx(
+        figures["apigw_jwt_us"] - figures["apigw_open_us"], abs=0.01)
+    assert figures["apigw_jwt_vs_open"] == pytest.approx(
+        figures["apigw_jwt_us"] / figures["apigw_open_us"], rel=0.02)
+    assert "JWT authorizer" in result.report()
+    assert lab.client("apigatewayv2").get_apis()["Items"] == apis_before
+    assert "bench-apigateway" not in " ".join(lab.functions.bound)
+
+
+def test_quick_runs_leave_the_api_gateway_out(lab):
+    assert Settings.quick().apigateway is False and Settings().apigateway is True
+    figures = run(lab=lab, quick=True, http=False, progress=False).to_dict()
+    assert not any(key.startswith("apigw_") for key in figures)
+    assert bench.parser().parse_args(["--no-apigateway"]).apigateway is False

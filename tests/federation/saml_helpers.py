@@ -24,6 +24,7 @@ from .conftest import CALLBACK
 from .helpers import query_of
 
 SAML_PROVIDER = "CorpSAML"
+SIGNED_OUT = "http://localhost:8000/signed-out"
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
 DS = "http://www.w3.org/2000/09/xmldsig#"
@@ -50,8 +51,11 @@ class SamlFederation:
 
 
 @contextmanager
-def saml_federation_on(lab, *, idp_init: str = "true", **idp_options) -> Iterator[
-        SamlFederation]:
+def saml_federation_on(lab, *, idp_init: str = "true", provider_details: dict | None = None,
+                       **idp_options) -> Iterator[SamlFederation]:
+    """A pool federating to a SamlProvider started with ``idp_options``; the provider's
+    ProviderDetails get ``provider_details`` too (RequestSigningAlgorithm, IDPSignout)."""
+    provider_details = provider_details or {}
     carol = IdpUser("carol", "Corp-Passw0rd!",
                     {"email": "carol@corp.example", "name": "Carol Corp",
                      "department": "engineering", "groups": ["staff", "admins"]})
@@ -61,20 +65,28 @@ def saml_federation_on(lab, *, idp_init: str = "true", **idp_options) -> Iterato
         pool_id = cognito.create_user_pool(PoolName="saml-federated", Schema=[
             {"Name": name, "AttributeDataType": "String", "Mutable": True}
             for name in ("department", "groups")])["UserPool"]["Id"]
+        details = {"MetadataURL": idp.metadata_url, "IDPInit": "false", **provider_details}
         cognito.create_identity_provider(
             UserPoolId=pool_id, ProviderName=SAML_PROVIDER, ProviderType="SAML",
-            ProviderDetails={"MetadataURL": idp.metadata_url, "IDPInit": idp_init},
-            AttributeMapping=MAPPING, IdpIdentifiers=["corp-saml.example"])
+            ProviderDetails=details, AttributeMapping=MAPPING,
+            IdpIdentifiers=["corp-saml.example"])
 
         def client(name: str, providers: list[str]) -> str:
             return cognito.create_user_pool_client(
                 UserPoolId=pool_id, ClientName=name, CallbackURLs=[CALLBACK],
-                AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email", "profile"],
+                LogoutURLs=[SIGNED_OUT], AllowedOAuthFlows=["code"],
+                AllowedOAuthScopes=["openid", "email", "profile"],
                 AllowedOAuthFlowsUserPoolClient=True,
                 SupportedIdentityProviders=providers)["UserPoolClient"]["ClientId"]
 
-        yield SamlFederation(lab, idp, pool_id, client("web", ["COGNITO", SAML_PROVIDER]),
-                             client("portal", [SAML_PROVIDER]), carol)
+        web, portal = client("web", ["COGNITO", SAML_PROVIDER]), client("portal",
+                                                                        [SAML_PROVIDER])
+        # AWS refuses an app client that adds COGNITO beside an IDPInit provider
+        # (client_rules.py); IDPInit turned on afterwards is refused at sign-in instead.
+        cognito.update_identity_provider(
+            UserPoolId=pool_id, ProviderName=SAML_PROVIDER,
+            ProviderDetails={**details, "IDPInit": idp_init})
+        yield SamlFederation(lab, idp, pool_id, web, portal, carol)
 
 
 @dataclass

@@ -60,27 +60,30 @@ def refused_to_app(answer, reason_word: str) -> None:
 
 # -- CreateIdentityProvider ---------------------------------------------------------------
 def test_metadata_is_read_when_the_provider_is_created(saml_federation):
-    """AWS, CreateIdentityProvider (SAML): Describe adds the SSORedirectBindingURI read from
-    the metadata and keeps what was given."""
+    """AWS, CreateIdentityProvider (SAML): Describe adds the SSORedirectBindingURI and
+    SLORedirectBindingURI read from the metadata and keeps what was given."""
     details = describe(saml_federation)["ProviderDetails"]
     assert details["MetadataURL"] == saml_federation.idp.metadata_url
     assert details["IDPInit"] == "true"
     assert details["SSORedirectBindingURI"] == saml_federation.idp.sso_url
-    assert "SLORedirectBindingURI" not in details      # this IdP publishes no SLO service
+    assert details["SLORedirectBindingURI"] == saml_federation.idp.slo_url
 
 
 def test_a_metadata_file_is_read_too(saml_federation):
-    """AWS, CreateIdentityProvider (SAML): MetadataFile instead of MetadataURL."""
+    """AWS, CreateIdentityProvider (SAML): MetadataFile instead of MetadataURL; no
+    SLORedirectBindingURI when the metadata has no SingleLogoutService."""
     cognito = saml_federation.lab.client("cognito-idp")
+    metadata = _without(saml_federation.idp.metadata_xml, q(MD, "SingleLogoutService"))
     cognito.create_identity_provider(
         UserPoolId=saml_federation.pool_id, ProviderName="FromFile", ProviderType="SAML",
-        ProviderDetails={"MetadataFile": saml_federation.idp.metadata_xml})
+        ProviderDetails={"MetadataFile": metadata})
     try:
         details = cognito.describe_identity_provider(
             UserPoolId=saml_federation.pool_id,
             ProviderName="FromFile")["IdentityProvider"]["ProviderDetails"]
         assert details["SSORedirectBindingURI"] == saml_federation.idp.sso_url
-        assert details["MetadataFile"] == saml_federation.idp.metadata_xml
+        assert details["MetadataFile"] == metadata
+        assert "SLORedirectBindingURI" not in details
     finally:
         cognito.delete_identity_provider(UserPoolId=saml_federation.pool_id,
                                          ProviderName="FromFile")
@@ -273,12 +276,14 @@ def test_idp_initiated_relay_state_is_checked_as_authorize_parameters(saml_feder
 
 
 def test_saml2_paths_the_lab_does_not_play_are_404_not_moto(lab):
-    """AWS, "SAML session initiation in Amazon Cognito user pools": /saml2/... belongs to
-    the user pool domain. The lab plays /saml2/idpresponse only; any other /saml2 path is a
-    plain 404 from the domain, never handed to moto's API."""
-    import requests
-
+    """AWS, "SAML session initiation in Amazon Cognito user pools" and "SAML sign-out
+    flow": /saml2/... belongs to the user pool domain. The lab plays /saml2/idpresponse
+    and /saml2/logout (POST only: the IdP "must send the LogoutResponse in an HTTP POST
+    request"); any other /saml2 path is a plain 404 from the domain, never handed to moto's
+    API."""
     for method in ("GET", "POST"):
-        answer = requests.request(method, f"{lab.domain_url}/saml2/logout",
+        answer = requests.request(method, f"{lab.domain_url}/saml2/elsewhere",
                                   data={"SAMLRequest": "x"}, timeout=10)
         assert answer.status_code == 404, (method, answer.status_code)
+    answer = requests.get(f"{lab.domain_url}/saml2/logout", timeout=10)
+    assert answer.status_code == 405 and "POST" in answer.headers["Allow"]

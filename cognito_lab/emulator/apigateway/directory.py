@@ -1,18 +1,33 @@
-"""API Gateway's configuration, read from moto (the directory of record) over its HTTP API.
+"""API Gateway's configuration, read from moto (the directory of record) over its HTTP API,
+and kept between requests until something may have changed it.
 
 API Gateway's control plane is REST-JSON (``GET /v2/apis/{id}/routes``,
 ``GET /restapis/{id}/resources``), not the JSON-target protocol of Cognito, so this module
 sends moto the GET requests an SDK would, through the same app (and IAM gate) and with the
 lab's account id. Only reads: the lab never changes an API behind its owner's back.
+
+Reading moto is most of what an invocation costs (a request through moto's app per
+resource: five for a JWT-authorized route), so each answer (404s included) is kept and
+served again until a request that may change moto passes through the lab: the dispatcher
+calls :meth:`ApiDirectory.after_moto_request` after every request it forwards to moto
+that is not a user pools or identity pools call, and any method but GET or HEAD empties
+the store. Deliberately broad (any service, not just ``/restapis`` and ``/v2/apis``): a
+needless miss costs one read, a stale answer would be a wrong lesson. Changes therefore
+take effect on the next request, as the lab always served them (a REST API's changes too,
+without a new deployment: ``docs/fidelity.md``, "Lab vs AWS").
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 from urllib.parse import quote
 
 from werkzeug.test import Client
+
+READS = frozenset({"GET", "HEAD"})   # what cannot change moto
+MAX_ANSWERS = 4096                   # invoke URLs name API ids: never grow without bound
 
 
 class NotFound(LookupError):
@@ -20,7 +35,8 @@ class NotFound(LookupError):
 
 
 class ApiDirectory:
-    """Reads one lab's API Gateway resources from moto."""
+    """Reads one lab's API Gateway resources from moto, keeping the answers until moto
+    may have changed (thread-safe)."""
 
     def __init__(self, app: Any, account_id: str, region: str, access_key: str) -> None:
         self._client = Client(app)
@@ -29,15 +45,50 @@ class ApiDirectory:
                               "apigateway/aws4_request, SignedHeaders=host, Signature=0"),
             "x-moto-account-id": account_id,
         }
+        self._lock = threading.Lock()
+        self._answers: dict[str, tuple[int, bytes]] = {}   # path -> (status, body)
+        self._generation = 0            # bumped by forget(): a read begun before it is stale
+        self.moto_reads = 0             # requests sent to moto (what the store saves)
+
+    # -- the store ---------------------------------------------------------------------------
+    def after_moto_request(self, method: str) -> None:
+        """The dispatcher forwarded a request to moto: forget everything if it may have
+        changed moto's state (anything but GET or HEAD)."""
+        if method.upper() not in READS:
+            self.forget()
+
+    def forget(self) -> None:
+        """Drop every kept answer; reads in flight will not store theirs."""
+        with self._lock:
+            self._generation += 1
+            self._answers.clear()
+
+    def _answer(self, path: str) -> tuple[int, bytes]:
+        with self._lock:
+            kept = self._answers.get(path)
+            generation = self._generation
+            if kept is None:
+                self.moto_reads += 1
+        if kept is not None:
+            return kept
+        response = self._client.get(path, headers=self._headers)
+        answer = (response.status_code, response.get_data())
+        # an answer read while moto changed is not stored (a forget() came in between);
+        # errors other than 404 are never stored
+        if answer[0] < 400 or answer[0] == 404:
+            with self._lock:
+                if generation == self._generation and len(self._answers) < MAX_ANSWERS:
+                    self._answers[path] = answer
+        return answer
 
     def _get(self, path: str) -> dict:
-        response = self._client.get(path, headers=self._headers)
-        if response.status_code == 404:
+        status, body = self._answer(path)
+        if status == 404:
             raise NotFound(path)
-        if response.status_code >= 400:
-            raise RuntimeError(f"moto answered {response.status_code} to GET {path}: "
-                               f"{response.get_data(as_text=True)[:300]}")
-        return json.loads(response.data or b"{}")
+        if status >= 400:
+            raise RuntimeError(f"moto answered {status} to GET {path}: "
+                               f"{body.decode(errors='replace')[:300]}")
+        return json.loads(body or b"{}")     # a fresh object each time: callers may change it
 
     @staticmethod
     def _q(value: str) -> str:

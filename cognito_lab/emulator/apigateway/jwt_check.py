@@ -87,11 +87,7 @@ class KeySource:
         pool_id = issuer[len(prefix):]
         if cognito_ids.user_pool_region(pool_id) != self._emulator.region:
             return None
-        try:
-            self._emulator.directory.pool(pool_id)
-        except Exception:   # no such pool in this lab
-            return None
-        return pool_id
+        return pool_id if self._emulator.directory.pool_exists(pool_id) else None
 
     def jwks(self, issuer: str) -> dict:
         pool_id = self.lab_pool(issuer)

@@ -19,6 +19,17 @@ COOKIE_NAME = "cognito"
 SESSION_SECONDS = 3600
 
 
+@dataclass(frozen=True)
+class SamlSignIn:
+    """What a SAML sign-in leaves for single logout (AWS, "SAML sign-out flow"): the
+    LogoutRequest names the user as the assertion did, with its SessionIndex."""
+
+    provider_name: str
+    name_id: str
+    name_id_format: str | None
+    session_index: str | None
+
+
 @dataclass
 class BrowserSession:
     session_id: str
@@ -26,6 +37,7 @@ class BrowserSession:
     username: str          # Cognito's internal username (the sub in this pool)
     auth_time: int
     expires_at: float
+    saml: SamlSignIn | None = None     # set when a SAML provider signed the user in
 
 
 class BrowserSessionStore:
@@ -34,11 +46,12 @@ class BrowserSessionStore:
         self._lock = threading.Lock()
         self._sessions: dict[str, BrowserSession] = {}
 
-    def start(self, *, pool_id: str, username: str) -> BrowserSession:
+    def start(self, *, pool_id: str, username: str,
+              saml: SamlSignIn | None = None) -> BrowserSession:
         now = self.clock.now()
         session = BrowserSession(session_id=secrets.token_urlsafe(32), pool_id=pool_id,
                                  username=username, auth_time=int(now),
-                                 expires_at=now + SESSION_SECONDS)
+                                 expires_at=now + SESSION_SECONDS, saml=saml)
         with self._lock:
             self._sessions[session.session_id] = session
         return session

@@ -38,7 +38,7 @@ from ..stand_ins import NotPlayed
 from ..user_pools.federated_users import FederatedSignInRefused, federated_user
 from . import authorize
 from .browser_sessions import COOKIE_NAME as SESSION_COOKIE
-from .browser_sessions import SESSION_SECONDS
+from .browser_sessions import SESSION_SECONDS, SamlSignIn
 from .errors import REASON_HEADER, ErrorPage, redirect, with_query
 from .federation import FederatedSignIn, describe
 
@@ -201,10 +201,10 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn) -
 
 
 def signed_in(emulator: Emulator, request: Request, app_request: AuthorizationRequest,
-              username: str) -> Response:
+              username: str, *, saml: SamlSignIn | None = None) -> Response:
     """The end of every federated sign-in: the ``cognito`` session and a code for the app."""
     session = emulator.hosted_ui.browser_sessions.start(pool_id=app_request.app.pool_id,
-                                                        username=username)
+                                                        username=username, saml=saml)
     response = authorize.complete(emulator, app_request, session)
     response.set_cookie(SESSION_COOKIE, session.session_id, max_age=SESSION_SECONDS,
                         httponly=True, samesite="Lax", secure=request.is_secure,

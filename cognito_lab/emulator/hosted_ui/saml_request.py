@@ -10,8 +10,12 @@ back as ``InResponseTo``. ``RelayState`` is Cognito's own state for the pending 
 the app's request stays with Cognito, as in OIDC federation.
 
 SAML bindings 2.0 §3.4.4.1: the AuthnRequest is DEFLATE-compressed (raw, RFC 1951),
-base64-encoded and URL-encoded into ``SAMLRequest``. The lab sends it unsigned even when
-the provider asks for ``RequestSigningAlgorithm`` (docs/fidelity.md).
+base64-encoded and URL-encoded into ``SAMLRequest``. AWS, "SAML signing and encryption"
+(Signing SAML requests): with ``RequestSigningAlgorithm`` ``rsa-sha256`` the request is
+signed with the user pool's signing certificate (GetSigningCertificate): as the
+HTTP-Redirect binding signs, ``SigAlg`` and ``Signature`` are added to the query, the
+signature made over the URL-encoded ``SAMLRequest=…&RelayState=…&SigAlg=…``. Without it,
+the request goes unsigned.
 """
 
 from __future__ import annotations
@@ -21,11 +25,12 @@ import datetime as dt
 import uuid
 import zlib
 from typing import TYPE_CHECKING
-from urllib.parse import urlencode, urljoin
+from urllib.parse import quote_plus, urljoin
 
 from lxml import etree
 from werkzeug.wrappers import Response
 
+from ..user_pools.saml_signing import RSA_SHA256, SamlSigningKey
 from .errors import RedirectError, redirect
 
 if TYPE_CHECKING:
@@ -68,6 +73,24 @@ def redirect_binding(xml: bytes) -> str:
     return base64.b64encode(deflater.compress(xml) + deflater.flush()).decode()
 
 
+def redirect_query(xml: bytes, relay_state: str, key: SamlSigningKey | None) -> str:
+    """SAML bindings §3.4.4.1: the query carrying a SAML request by HTTP-Redirect, signed
+    when ``key`` is given: ``SigAlg`` and a ``Signature`` over exactly the octets
+    ``SAMLRequest=…&RelayState=…&SigAlg=…`` as they appear in the URL."""
+    signed = (f"SAMLRequest={quote_plus(redirect_binding(xml))}"
+              f"&RelayState={quote_plus(relay_state)}")
+    if key is None:
+        return signed
+    signed += f"&SigAlg={quote_plus(RSA_SHA256)}"
+    signature = base64.b64encode(key.sign(signed.encode("ascii"))).decode()
+    return f"{signed}&Signature={quote_plus(signature)}"
+
+
+def append_query(url: str, query: str) -> str:
+    """``url`` with an encoded query appended (after its own query, if it has one)."""
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
 def saml_first_hop(emulator: Emulator, checked: AuthorizationRequest, provider: dict,
                    idp_redirect_uri: str) -> Response:
     """The browser goes to the IdP's SSO URL with Cognito's AuthnRequest and RelayState."""
@@ -84,6 +107,7 @@ def saml_first_hop(emulator: Emulator, checked: AuthorizationRequest, provider: 
         request_id=request_id)
     xml = authn_request(request_id=request_id, issue_instant=emulator.clock.now(),
                         destination=destination, acs=acs, pool_id=checked.app.pool_id)
-    query = urlencode({"SAMLRequest": redirect_binding(xml), "RelayState": pending.state})
-    separator = "&" if "?" in destination else "?"
-    return redirect(f"{destination}{separator}{query}")
+    key = (emulator.saml_signing.of(checked.app.pool_id)
+           if details.get("RequestSigningAlgorithm") == "rsa-sha256" else None)
+    return redirect(append_query(destination,
+                                 redirect_query(xml, pending.state, key)))

@@ -19,8 +19,10 @@ pools" and "Things to know about SAML IdPs". The body is ``SAMLResponse`` (base6
 Then ``saml_validation.py`` checks the Response (signature first, XML signature wrapping
 refused), each assertion ID is accepted once (``saml_replay.py``), and the user signs in as
 every federated user does: NameID is the subject, the SAML attributes are the claims the
-provider's AttributeMapping reads. A failure with a known app goes back to its redirect
-URI as ``error=invalid_request&error_description=...``.
+provider's AttributeMapping reads. The NameID and the first AuthnStatement's SessionIndex
+stay with the ``cognito`` session, for single logout (``saml_logout_request.py``). A
+failure with a known app goes back to its redirect URI as
+``error=invalid_request&error_description=...``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ..errors import CognitoError
 from ..user_pools.federated_users import FederatedSignInRefused, federated_user
 from ..user_pools.saml_metadata import MetadataError, SamlMetadata, fetch, read
 from . import authorize
+from .browser_sessions import SamlSignIn
 from .errors import ErrorPage, RedirectError
 from .federation import FederatedSignIn, describe
 from .idp_response import FederationError, back_to_app, signed_in
@@ -123,7 +126,9 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn, *
                                   client_id=app.client_id)
     except FederatedSignInRefused as refused:
         raise FederationError(refused.description) from refused
-    return signed_in(emulator, request, pending.request, username)
+    return signed_in(emulator, request, pending.request, username, saml=SamlSignIn(
+        provider_name=pending.provider_name, name_id=assertion.name_id,
+        name_id_format=assertion.name_id_format, session_index=assertion.session_index))
 
 
 def check_idp_initiated(emulator: Emulator, pool_id: str, supported: tuple[str, ...],

@@ -69,6 +69,8 @@ class ValidAssertion:
     name_id: str
     attributes: dict[str, str | list[str]]
     usable_until: float           # after this, the assertion is refused as expired anyway
+    name_id_format: str | None = None
+    session_index: str | None = None   # the first AuthnStatement's, for single logout
 
 
 def _q(namespace: str, name: str) -> str:
@@ -144,14 +146,19 @@ def _signed_assertion(raw: bytes, root: Any, expected: Expected) -> Any:
 
 
 def _verified(raw: bytes, location: str, envelope_id: str | None, expected: Expected) -> Any:
+    return verified_element(raw, location, envelope_id, expected.metadata, expected.now)
+
+
+def verified_element(raw: bytes, location: str, envelope_id: str | None,
+                     metadata: SamlMetadata, now: float) -> Any:
     """The element the signature at ``location`` signs, if it verifies with one of the
     metadata's certificates and is the element the signature sits in."""
     if not envelope_id:
         raise SamlRefused("Invalid SAML response: a signed element has no ID")
     config = SignatureConfiguration(
         location=location, expect_references=1,
-        verification_time=dt.datetime.fromtimestamp(expected.now, dt.UTC))
-    for certificate in expected.metadata.signing_certificates:
+        verification_time=dt.datetime.fromtimestamp(now, dt.UTC))
+    for certificate in metadata.signing_certificates:
         try:
             result = XMLVerifier().verify(raw, x509_cert=certificate, parser=hardened_parser(),
                                           expect_config=config)
@@ -179,14 +186,17 @@ def _checked_assertion(assertion: Any, expected: Expected) -> ValidAssertion:
             raise SamlRefused("Invalid SAML response: an IdP-initiated assertion must have "
                               "been issued within the previous 6 minutes")
     subject = assertion.find(_q(SAML, "Subject"))
-    name_id = subject.findtext(_q(SAML, "NameID")) if subject is not None else None
-    if not name_id or not name_id.strip():
+    name_id = subject.find(_q(SAML, "NameID")) if subject is not None else None
+    if name_id is None or not (name_id.text or "").strip():
         raise SamlRefused("Invalid SAML response: the assertion has no NameID")
     confirmed_until = _bearer_confirmation(subject, expected)
     usable_until = _conditions(assertion, expected, confirmed_until)
-    if assertion.find(_q(SAML, "AuthnStatement")) is None:
+    statement = assertion.find(_q(SAML, "AuthnStatement"))
+    if statement is None:
         raise SamlRefused("Invalid SAML response: the assertion has no AuthnStatement")
-    return ValidAssertion(assertion_id, name_id.strip(), _attributes(assertion), usable_until)
+    return ValidAssertion(assertion_id, name_id.text.strip(), _attributes(assertion),
+                          usable_until, name_id_format=name_id.get("Format"),
+                          session_index=statement.get("SessionIndex"))
 
 
 def _bearer_confirmation(subject: Any, expected: Expected) -> float:

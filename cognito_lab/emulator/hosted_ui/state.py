@@ -15,6 +15,7 @@ from .codes import CodeStore
 from .csrf import CsrfGuard
 from .federation import FederatedSignIns
 from .passkey_pages import PasskeyEnrolments
+from .saml_logout_request import PendingLogouts
 from .saml_replay import SeenAssertions
 from .sign_in import PendingChallenges
 
@@ -30,6 +31,7 @@ class HostedUiState:
         self.csrf = CsrfGuard()
         self.federation = FederatedSignIns(clock)   # sign-ins gone to an external IdP
         self.saml_assertions = SeenAssertions(clock)   # assertion IDs used (no replays)
+        self.saml_logouts = PendingLogouts(clock)   # sign-outs gone to a SAML IdP
         self._lock = threading.Lock()
         self._hosted_origins: set[str] = set()
 

@@ -5,7 +5,17 @@ Any other method on these paths gets 405 with ``Allow``."""
 from __future__ import annotations
 
 from ..routes import Route
-from . import authorize, idp_response, login, logout, revoke, saml_response, token, userinfo
+from . import (
+    authorize,
+    idp_response,
+    login,
+    logout,
+    revoke,
+    saml_logout_response,
+    saml_response,
+    token,
+    userinfo,
+)
 
 ROUTES: list[Route] = [
     Route("/oauth2/authorize", ("GET",), authorize.authorize),
@@ -16,4 +26,5 @@ ROUTES: list[Route] = [
     Route("/oauth2/token", ("POST",), token.token),
     Route("/oauth2/userInfo", ("GET", "POST"), userinfo.userinfo),
     Route("/saml2/idpresponse", ("POST",), saml_response.saml_idp_response),
+    Route("/saml2/logout", ("POST",), saml_logout_response.saml_logout),
 ]

@@ -16,7 +16,11 @@ clients":
   at least one scope;
 - SupportedIdentityProviders: ``COGNITO`` or an IdP the pool has ("You can also specify
   the names that you configured for the SAML and OIDC IdPs in your user pool"); any other
-  name is InvalidParameterException "The provider X does not exist for User Pool Y.".
+  name is InvalidParameterException "The provider X does not exist for User Pool Y.";
+- IdP-initiated SAML ("Using IdP-initiated SAML sign-in"): "you can't add non-SAML IdPs,
+  including the user pool itself, to any app client that uses a SAML provider with
+  IdP-initiated sign-in" (``IDPInit`` "true"): InvalidParameterException (the lab's
+  wording; AWS documents the rule, not its error).
 
 moto accepts all of it (even ExplicitAuthFlows ["ALLOW_FOO"]).
 
@@ -176,6 +180,25 @@ def check_providers_exist(call: Call, settings: dict) -> None:
                 f"The provider {name} does not exist for User Pool {pool_id}.")
 
 
+def check_idp_initiated_saml_alone(call: Call, settings: dict) -> None:
+    """An app client with an IDPInit SAML provider supports SAML providers only."""
+    named = settings.get("SupportedIdentityProviders") or []
+    idp_initiated, others = [], []
+    for name in named:
+        provider = {} if name == "COGNITO" else call.emulator.moto.idp(
+            "DescribeIdentityProvider", UserPoolId=settings["UserPoolId"],
+            ProviderName=name)["IdentityProvider"]
+        if provider.get("ProviderType") != "SAML":
+            others.append(name)
+        elif (provider.get("ProviderDetails") or {}).get("IDPInit") == "true":
+            idp_initiated.append(name)
+    if idp_initiated and others:
+        raise InvalidParameterException(
+            f"The SAML provider {idp_initiated[0]} accepts IdP-initiated sign-in (IDPInit), "
+            "so this app client can support SAML providers only, not "
+            f"{', '.join(others)}.")
+
+
 def check_client_settings(settings: dict, *, has_secret: bool) -> None:
     validate_explicit_auth_flows(settings.get("ExplicitAuthFlows"))
     if settings.get("PreventUserExistenceErrors") not in (None, "ENABLED", "LEGACY"):
@@ -198,6 +221,7 @@ def create_user_pool_client(call: Call) -> dict:
     check_client_settings(call.params, has_secret=bool(call.param("GenerateSecret")))
     check_scopes_exist(call, call.params)
     check_providers_exist(call, call.params)
+    check_idp_initiated_saml_alone(call, call.params)
     return _shown(call, call.forward())
 
 
@@ -218,6 +242,7 @@ def update_user_pool_client(call: Call) -> dict:
     check_client_settings(settings, has_secret=current.secret is not None)
     check_scopes_exist(call, settings)
     check_providers_exist(call, settings)
+    check_idp_initiated_saml_alone(call, settings)
     try:
         return _shown(call, call.forward(reset_settings(current.raw, call.params)))
     finally:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from ..errors import CognitoError, UserNotFoundException
 from ..moto_gateway import MotoGateway
 from .client_secrets import ClientSecrets
 
@@ -188,9 +189,31 @@ class Directory:
         # ``forget_clients``); every API request reads its client, so keep them.
         self._clients: dict[tuple[str, str], ClientSettings] = {}
         self.client_secrets = ClientSecrets()   # AWS-shaped stand-ins for moto's secrets
+        # Pools seen to exist: a pool goes only through DeleteUserPool (``forget_pool``) or
+        # a reset of moto (``forget_pools``); API Gateway's JWT check asks on every request.
+        self._existing_pools: set[str] = set()
 
     def pool(self, pool_id: str) -> dict:
         return self.moto.idp("DescribeUserPool", UserPoolId=pool_id)["UserPool"]
+
+    def pool_exists(self, pool_id: str) -> bool:
+        if pool_id in self._existing_pools:
+            return True
+        try:
+            self.pool(pool_id)
+        except CognitoError:
+            return False
+        self._existing_pools.add(pool_id)
+        return True
+
+    def forget_pool(self, pool_id: str) -> None:
+        """After DeleteUserPool: the pool, its clients."""
+        self._existing_pools.discard(pool_id)
+        self.forget_clients(pool_id)
+
+    def forget_pools(self) -> None:
+        """After anything that may have reset moto behind the user pools API."""
+        self._existing_pools.clear()
 
     def client(self, pool_id: str, client_id: str) -> ClientSettings:
         cached = self._clients.get((pool_id, client_id))
@@ -219,8 +242,6 @@ class Directory:
 
     def find_user(self, pool_id: str, username: object) -> User | None:
         """The user a sign-in names (username or email/phone alias), or None."""
-        from ..errors import CognitoError, UserNotFoundException
-
         if not isinstance(username, str) or not username:
             return None
         try:

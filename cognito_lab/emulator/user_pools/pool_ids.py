@@ -23,4 +23,4 @@ def delete_user_pool(call: Call) -> dict:
     try:
         return call.forward()
     finally:
-        call.emulator.directory.forget_clients(call.params["UserPoolId"])
+        call.emulator.directory.forget_pool(call.params["UserPoolId"])
