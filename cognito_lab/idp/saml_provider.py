@@ -66,13 +66,13 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml import SignatureConfiguration, SignatureMethod, VerifyResult, XMLSigner, XMLVerifier
 from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm
 from signxml.exceptions import SignXMLException
 from werkzeug.wrappers import Request, Response
 
+from ..certificates import self_signed
 from ..serving import LOOPBACK, ThreadedServer
 from .oidc_provider import IdpUser
 
@@ -133,14 +133,7 @@ class _Key:
 
     @classmethod
     def generate(cls, common_name: str) -> _Key:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-        now = dt.datetime.now(dt.UTC)
-        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                       .public_key(key.public_key()).serial_number(x509.random_serial_number())
-                       .not_valid_before(now - dt.timedelta(minutes=5))
-                       .not_valid_after(now + dt.timedelta(days=CERTIFICATE_DAYS))
-                       .sign(key, hashes.SHA256()))
+        key, certificate = self_signed(common_name, days=CERTIFICATE_DAYS)
         private_pem = key.private_bytes(serialization.Encoding.PEM,
                                         serialization.PrivateFormat.PKCS8,
                                         serialization.NoEncryption())

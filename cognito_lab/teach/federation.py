@@ -44,6 +44,25 @@ POOL_ATTRIBUTES = STANDARD_ATTRIBUTES | {"custom:department", "custom:role"}
 IDP_CLAIMS = frozenset({"sub", *CLAIMS})
 
 
+def _federate(cognito: Any, pool_id: str, idp_server: OidcProvider, mapping: dict,
+              **client: Any) -> str:
+    """Register ``idp_server`` as Corp in ``pool_id`` and make the intranet's app client
+    (with ``client``'s extra settings); return its id."""
+    cognito.create_identity_provider(
+        UserPoolId=pool_id, ProviderName=PROVIDER, ProviderType="OIDC",
+        ProviderDetails={"client_id": idp_server.client_id,
+                         "client_secret": idp_server.client_secret,
+                         "oidc_issuer": idp_server.issuer,
+                         "authorize_scopes": "openid email profile",
+                         "attributes_request_method": "GET"},
+        AttributeMapping=mapping)
+    return cognito.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="intranet", CallbackURLs=[CALLBACK],
+        AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email", "profile"],
+        AllowedOAuthFlowsUserPoolClient=True,
+        SupportedIdentityProviders=["COGNITO", PROVIDER], **client)["UserPoolClient"]["ClientId"]
+
+
 def _intranet_pool(lab: Any, idp_server: OidcProvider, mapping: dict) -> tuple[str, str]:
     """A user pool like notebook 12's intranet pool, federating to ``idp_server`` with
     ``mapping``; return (pool id, app client id). ClientError if Cognito refuses."""
@@ -53,21 +72,8 @@ def _intranet_pool(lab: Any, idp_server: OidcProvider, mapping: dict) -> tuple[s
         Schema=[{"Name": "department", "AttributeDataType": "String", "Mutable": True},
                 {"Name": "role", "AttributeDataType": "String", "Mutable": True}],
     )["UserPool"]["Id"]
-    cognito.create_identity_provider(
-        UserPoolId=pool_id, ProviderName=PROVIDER, ProviderType="OIDC",
-        ProviderDetails={"client_id": idp_server.client_id,
-                         "client_secret": idp_server.client_secret,
-                         "oidc_issuer": idp_server.issuer,
-                         "authorize_scopes": "openid email profile",
-                         "attributes_request_method": "GET"},
-        AttributeMapping=mapping)
-    client_id = cognito.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="intranet", CallbackURLs=[CALLBACK],
-        AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email", "profile"],
-        AllowedOAuthFlowsUserPoolClient=True,
-        SupportedIdentityProviders=["COGNITO", PROVIDER],
-        WriteAttributes=list(WRITABLE))["UserPoolClient"]["ClientId"]
-    return pool_id, client_id
+    return pool_id, _federate(cognito, pool_id, idp_server, mapping,
+                              WriteAttributes=list(WRITABLE))
 
 
 def _backwards(mapping: dict) -> list[str]:
@@ -184,19 +190,7 @@ def _linking_pool(lab: Any, idp_server: OidcProvider, watched: _Watched,
     lab.functions.bind(arn, watched)
     pool_id = cognito.create_user_pool(PoolName=arn.rpartition(":")[2],
                                        LambdaConfig={"PreSignUp": arn})["UserPool"]["Id"]
-    cognito.create_identity_provider(
-        UserPoolId=pool_id, ProviderName=PROVIDER, ProviderType="OIDC",
-        ProviderDetails={"client_id": idp_server.client_id,
-                         "client_secret": idp_server.client_secret,
-                         "oidc_issuer": idp_server.issuer,
-                         "authorize_scopes": "openid email profile",
-                         "attributes_request_method": "GET"},
-        AttributeMapping=_LINKING_MAPPING)
-    client_id = cognito.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="intranet", CallbackURLs=[CALLBACK],
-        AllowedOAuthFlows=["code"], AllowedOAuthScopes=["openid", "email", "profile"],
-        AllowedOAuthFlowsUserPoolClient=True,
-        SupportedIdentityProviders=["COGNITO", PROVIDER])["UserPoolClient"]["ClientId"]
+    client_id = _federate(cognito, pool_id, idp_server, _LINKING_MAPPING)
     for username, (email, verified) in _NATIVE.items():
         cognito.admin_create_user(
             UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS",

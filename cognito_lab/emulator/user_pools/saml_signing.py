@@ -16,15 +16,14 @@ the lab returns the base64 DER certificate (the body of a PEM file, what SAML me
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import threading
 from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import NameOID
 
+from ...certificates import self_signed
 from ..operations import Call
 
 CERTIFICATE_YEARS = 10
@@ -41,16 +40,7 @@ class SamlSigningKey:
 
     @classmethod
     def generate(cls, pool_id: str) -> SamlSigningKey:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, pool_id)])
-        now = dt.datetime.now(dt.UTC)
-        certificate = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
-                       .public_key(key.public_key())
-                       .serial_number(x509.random_serial_number())
-                       .not_valid_before(now - dt.timedelta(minutes=5))
-                       .not_valid_after(now + dt.timedelta(days=365 * CERTIFICATE_YEARS))
-                       .sign(key, hashes.SHA256()))
-        return cls(key, certificate)
+        return cls(*self_signed(pool_id, days=365 * CERTIFICATE_YEARS))
 
     @property
     def certificate_base64(self) -> str:
