@@ -22,19 +22,17 @@ hops themselves are seen through the page's ``request`` events.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import jwt
 import pytest
-from werkzeug.serving import make_server
 
 from cognito_lab import Lab
 from cognito_lab.client.oauth import CognitoOAuth
 from cognito_lab.idp import IdpUser, OidcProvider
 from cognito_lab.idp.saml_provider import SamlProvider
 
+from .federated_pages import callback_server, hops_of, redeem, sign_in_at_idp
 from .test_hosted_ui_login import CallbackApp
 
 PROVIDER = "Corp"
@@ -52,16 +50,11 @@ class Federation:
 
 @pytest.fixture(scope="module")
 def federation() -> Iterator[Federation]:
-    app = CallbackApp()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    base = f"http://localhost:{server.server_port}"
-    callback = f"{base}/callback"
     carol = IdpUser("carol", "Corp-Passw0rd!",
                     {"email": "carol@corp.example", "email_verified": True,
                      "name": "Carol Corp"})
-    try:
+    with callback_server() as (base, app):
+        callback = f"{base}/callback"
         with Lab.start() as lab, OidcProvider.start(
                 users=[carol], redirect_uris=[f"{lab.domain_url}/oauth2/idpresponse"],
                 title="Corp sign-in") as idp, \
@@ -104,41 +97,13 @@ def federation() -> Iterator[Federation]:
                 "corp-only": client("corp-only", [PROVIDER]),
                 "saml": client("saml", ["COGNITO", "Partner", "CorpSAML"]),
             })
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
-
-
-def hops_of(page) -> list[str]:
-    """Every URL the page requests from now on, redirect hops included."""
-    seen: list[str] = []
-    page.on("request", lambda request: seen.append(request.url))
-    return seen
 
 
 def sign_in_at_corp(page, fed: Federation) -> None:
     """On the IdP's own page (not Cognito's): the IdP's user signs in."""
     page.wait_for_url(re.compile("^" + re.escape(f"{fed.idp.issuer}/authorize?")))
     assert page.title() == "Corp sign-in: sign in"
-    sign_in_at_idp(page, fed)
-
-
-def sign_in_at_idp(page, fed: Federation) -> None:
-    page.get_by_label("Username").fill(fed.carol.username)
-    page.get_by_label("Password").fill(fed.carol.password)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def redeem(page, fed: Federation, oauth: CognitoOAuth, request) -> dict:
-    """At the app's callback: check it, redeem the code with the PKCE verifier, and return
-    the ID token's claims."""
-    page.wait_for_url(re.compile("^" + re.escape(oauth.redirect_uri)))
-    assert page.locator("h1").inner_text() == "Signed in"
-    tokens = oauth.exchange_code(request.check_callback(page.url),
-                                 code_verifier=request.code_verifier)
-    assert tokens.access_token and tokens.refresh_token
-    return jwt.decode(tokens.id_token, options={"verify_signature": False})
+    sign_in_at_idp(page, fed.carol)
 
 
 def test_sign_in_with_corp_from_managed_login_to_the_apps_tokens(federation, page):
@@ -152,7 +117,7 @@ def test_sign_in_with_corp_from_managed_login_to_the_apps_tokens(federation, pag
     assert page.get_by_label("Password").is_visible()       # COGNITO is offered too
     page.get_by_role("link", name=f"Sign in with {PROVIDER}").click()
     sign_in_at_corp(page, fed)
-    claims = redeem(page, fed, oauth, request)
+    claims = redeem(page, oauth, request)
 
     assert claims["cognito:username"] == f"{PROVIDER}_{fed.carol.sub}"
     assert claims["email"] == "carol@corp.example" and claims["name"] == "Carol Corp"
@@ -166,7 +131,7 @@ def test_sign_in_with_corp_from_managed_login_to_the_apps_tokens(federation, pag
     # the managed login session now belongs to the federated user: the next sign-in is silent
     second = oauth.begin("openid")
     page.goto(second.url)
-    assert redeem(page, fed, oauth, second)["cognito:username"] == claims["cognito:username"]
+    assert redeem(page, oauth, second)["cognito:username"] == claims["cognito:username"]
 
 
 def test_an_app_client_without_cognito_offers_only_its_idp(federation, page):
@@ -179,7 +144,7 @@ def test_an_app_client_without_cognito_offers_only_its_idp(federation, page):
     assert page.get_by_role("link").all_inner_texts() == [f"Sign in with {PROVIDER}"]
     page.get_by_role("link", name=f"Sign in with {PROVIDER}").click()
     sign_in_at_corp(page, fed)
-    claims = redeem(page, fed, oauth, request)
+    claims = redeem(page, oauth, request)
     assert claims["cognito:username"] == f"{PROVIDER}_{fed.carol.sub}"
     assert claims["aud"] == oauth.client_id
 
@@ -190,7 +155,7 @@ def sign_in_with_saml(page, fed: Federation, provider: str) -> None:
     saml = fed.saml[provider]
     page.wait_for_url(re.compile("^" + re.escape(f"{saml.sso_url}?")))
     assert page.title() == f"{saml.title}: sign in"
-    sign_in_at_idp(page, fed)
+    sign_in_at_idp(page, fed.carol)
 
 
 def test_sign_in_with_a_saml_provider_from_its_link(federation, page):
@@ -202,7 +167,7 @@ def test_sign_in_with_a_saml_provider_from_its_link(federation, page):
     assert "/login?" in page.url
     page.get_by_role("link", name="Sign in with Partner").click()
     sign_in_with_saml(page, fed, "Partner")
-    claims = redeem(page, fed, oauth, request)
+    claims = redeem(page, oauth, request)
     assert claims["cognito:username"] == f"Partner_{fed.carol.sub}"    # persistent NameID
     assert claims["email"] == "carol@corp.example" and claims["nonce"] == request.nonce
     [identity] = claims["identities"]
@@ -219,7 +184,7 @@ def test_sign_in_with_saml_by_corporate_email(federation, page):
     page.get_by_label("Corporate email").fill("carol@corp.example")
     page.get_by_role("button", name="Sign in with your corporate email").click()
     sign_in_with_saml(page, fed, "CorpSAML")
-    claims = redeem(page, fed, oauth, request)
+    claims = redeem(page, oauth, request)
     assert claims["cognito:username"] == f"CorpSAML_{fed.carol.sub}"
     assert claims["aud"] == oauth.client_id
 
@@ -232,7 +197,7 @@ def test_logout_ends_a_federated_session(federation, page):
     page.goto(request.url)
     page.get_by_role("link", name=f"Sign in with {PROVIDER}").click()
     sign_in_at_corp(page, fed)
-    redeem(page, fed, oauth, request)
+    redeem(page, oauth, request)
     page.goto(oauth.logout_url(oauth.redirect_uri.replace("/callback", "/signed-out")))
     assert page.locator("h1").inner_text() == "Signed out"
     page.goto(oauth.begin("openid").url)

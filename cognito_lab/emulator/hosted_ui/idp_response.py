@@ -20,7 +20,8 @@ identity provider attribute mappings for your user pool". Cognito:
    ID token lacks are appended to it, and with none there is no call (the lab's choice:
    AWS doesn't document which names it appends);
 5. creates or updates the federated user: username ``<ProviderName>_<sub>``, the
-   ``identities`` attribute, the provider's AttributeMapping applied on every sign-in,
+   ``identities`` attribute, the provider's AttributeMapping applied on every sign-in (its
+   values may also name the IdP's ``access_token``, and an OIDC provider's ``id_token``),
    membership of the group ``<user pool id>_<ProviderName>``;
 6. continues as a password sign-in does: the ``cognito`` session and a code for the app.
 """
@@ -49,6 +50,11 @@ if TYPE_CHECKING:
 HTTP_TIMEOUT = 10
 # mapping values that name the IdP's tokens, not attributes to ask its userInfo for
 TOKEN_NAMES = ("access_token", "id_token", "refresh_token")
+# the tokens a mapping may copy (AWS, "Specifying identity provider attribute mappings":
+# "Social providers present an access token, and OIDC providers present an access and ID
+# token"); the values named so are the tokens, whatever a claim of that name says
+MAPPABLE_TOKENS = {"OIDC": ("access_token", "id_token")}
+SOCIAL_TOKENS = ("access_token",)
 
 
 class FederationError(Exception):
@@ -190,8 +196,11 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn) -
     mapped = (provider.get("AttributeMapping") or {}).items()
     wanted = list(dict.fromkeys(claim for attribute, claim in mapped if attribute != "username"
                                 and claim not in claims and claim not in TOKEN_NAMES))
+    offered = MAPPABLE_TOKENS.get(str(provider.get("ProviderType")), SOCIAL_TOKENS)
     everything = {**claims, **user_info(emulator, details, tokens.get("access_token"),
-                                        claims["sub"], wanted)}
+                                        claims["sub"], wanted),
+                  **{name: tokens[name] for name in offered
+                     if isinstance(tokens.get(name), str)}}
     try:
         username = federated_user(emulator, app.pool_id, provider, everything,
                                   client_id=app.client_id)

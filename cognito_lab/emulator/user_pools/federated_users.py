@@ -9,9 +9,15 @@ attributes) the IdP stated:
 - an identity linked with AdminLinkProviderForUser (``provider_links``) signs in as the
   linked user: their username and ``sub``, the mapped attributes written to them;
 - otherwise the username is ``<ProviderName>_<subject>``, also in a pool whose users sign
-  in with an email or phone number (UsernameAttributes); its ``identities`` attribute
-  records the provider and the subject; UserStatus is EXTERNAL_PROVIDER
-  (AdminGetUser, ListUsers: "User signed in with a third-party IdP");
+  in with an email or phone number (UsernameAttributes), whatever the AttributeMapping
+  maps to ``username`` (Cognito "derives the username attribute ... from specific
+  claims"); in a case-insensitive pool the subject is lowercased
+  (``MySAML_testuser@example.com``); its ``identities`` attribute records the provider and
+  that subject; UserStatus is EXTERNAL_PROVIDER (AdminGetUser, ListUsers: "User signed in
+  with a third-party IdP");
+- the mapped values are checked before anything is written (``attribute_mapping.py``): one
+  too long for its attribute refuses the sign-in, and so does a first sign-in that maps
+  nothing to a required attribute;
 - at the first sign-in the pre sign-up trigger runs (``PreSignUp_ExternalProvider``, the
   mapped attributes in ``userAttributes``): if it fails, so does the sign-in; if it linked
   the identity (the pattern AWS shows for consolidating users), the user signs in as the
@@ -44,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import CognitoError
 from ..operations import Call
+from .attribute_mapping import mapped_attributes, too_long, unmapped_required
 from .attributes import schema_of, writable_by_client
 from .pool_settings import change_pool
 from .provider_links import SUBJECT, ProviderLink, identity_entry, relink_by_subject
@@ -53,21 +60,6 @@ if TYPE_CHECKING:
     from .directory import User
 
 EXTERNAL_PROVIDER = "EXTERNAL_PROVIDER"
-
-
-def mapped_attributes(mapping: dict, claims: dict) -> dict[str, str]:
-    """AttributeMapping: user pool attribute -> IdP claim (``username`` names the sub)."""
-    values: dict[str, str] = {}
-    for attribute, claim in mapping.items():
-        if attribute == "username" or claim not in claims:
-            continue
-        value = claims[claim]
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        elif not isinstance(value, str):
-            value = json.dumps(value)
-        values[attribute] = value
-    return values
 
 
 class FederatedSignInRefused(Exception):
@@ -94,11 +86,15 @@ def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dic
             "InboundFederation); on AWS it would transform the IdP's attributes here. "
             "Remove it from the pool to sign in.")
     attributes = mapped_attributes(provider.get("AttributeMapping") or {}, claims)
+    refusal = too_long(pool, attributes)
+    if refusal:
+        raise FederatedSignInRefused(refusal)
     writes = _client_writes(emulator, pool_id, client_id)
     linked = _link_of(emulator, pool_id, name, sub, attributes)
     if linked is not None:
         return _signed_in_as_linked(emulator, pool, pool_id, linked, sub, attributes, writes)
-    username = f"{name}_{sub}"
+    user_id = username_source(emulator, pool_id, sub)
+    username = f"{name}_{user_id}"
     existing = emulator.directory.find_user(pool_id, username)
     if existing is not None:
         if not is_external(existing.username, existing.attributes):
@@ -107,6 +103,9 @@ def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dic
                                          f"{name} user.")
         username = _signed_in_again(emulator, pool, pool_id, existing, attributes, writes)
     else:
+        refusal = unmapped_required(pool, attributes)
+        if refusal:
+            raise FederatedSignInRefused(refusal)
         check_mapped_writable(pool, writes, attributes, first_sign_in=True)
         try:
             emulator.triggers.pre_sign_up(pool_id, "PreSignUp_ExternalProvider", username,
@@ -117,11 +116,18 @@ def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dic
         if linked is not None:
             return _signed_in_as_linked(emulator, pool, pool_id, linked, sub, attributes,
                                         writes)
-        identities = [identity_entry(emulator, provider, sub, primary=True)]
+        identities = [identity_entry(emulator, provider, user_id, primary=True)]
         create_in_moto(emulator, pool, pool_id, username,
                        {**attributes, "identities": json.dumps(identities)})
     _join_provider_group(emulator, pool_id, name, username)
     return username
+
+
+def username_source(emulator: Emulator, pool_id: str, subject: str) -> str:
+    """The part of ``<ProviderName>_<...>`` the IdP's subject gives (an OIDC or Google
+    ``sub``, a SAML NameID): lowercased in a case-insensitive pool (AWS's example:
+    ``MySAML_testuser@example.com``), the provider's name kept as it is."""
+    return subject.lower() if emulator.directory.case_insensitive(pool_id) else subject
 
 
 # -- who may write what ------------------------------------------------------------------------
