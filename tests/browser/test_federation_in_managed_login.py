@@ -107,6 +107,8 @@ def sign_in_at_corp(page, fed: Federation) -> None:
 
 
 def test_sign_in_with_corp_from_managed_login_to_the_apps_tokens(federation, page):
+    """AWS: OIDC user pool IdP authentication flow; SAML session initiation in Amazon
+    Cognito user pools; The IdP SAML assertion endpoint; Login endpoint."""
     fed = federation
     oauth = fed.apps["password-or-corp"]
     hops = hops_of(page)
@@ -135,6 +137,8 @@ def test_sign_in_with_corp_from_managed_login_to_the_apps_tokens(federation, pag
 
 
 def test_an_app_client_without_cognito_offers_only_its_idp(federation, page):
+    """AWS: OIDC user pool IdP authentication flow; SAML session initiation in Amazon
+    Cognito user pools; The IdP SAML assertion endpoint; Login endpoint."""
     fed = federation
     oauth = fed.apps["corp-only"]
     request = oauth.begin("openid email")
@@ -159,6 +163,8 @@ def sign_in_with_saml(page, fed: Federation, provider: str) -> None:
 
 
 def test_sign_in_with_a_saml_provider_from_its_link(federation, page):
+    """AWS: OIDC user pool IdP authentication flow; SAML session initiation in Amazon
+    Cognito user pools; The IdP SAML assertion endpoint; Login endpoint."""
     fed = federation
     oauth = fed.apps["saml"]
     hops = hops_of(page)
@@ -176,6 +182,8 @@ def test_sign_in_with_a_saml_provider_from_its_link(federation, page):
 
 
 def test_sign_in_with_saml_by_corporate_email(federation, page):
+    """AWS: OIDC user pool IdP authentication flow; SAML session initiation in Amazon
+    Cognito user pools; The IdP SAML assertion endpoint; Login endpoint."""
     fed = federation
     oauth = fed.apps["saml"]
     request = oauth.begin("openid email")

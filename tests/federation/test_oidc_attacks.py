@@ -55,6 +55,7 @@ def test_wrong_audience(federation):
 
 
 def test_tampered_state_gets_an_error_page(federation):
+    """AWS, IdP response endpoint."""
     hop = first_hop(federation)
     location = sign_in_at_idp(federation, hop)
     parts = urlsplit(location)

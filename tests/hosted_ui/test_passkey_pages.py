@@ -95,6 +95,8 @@ def passkey_page(lab, user, **extra) -> tuple[requests.Session, CeremonyPage]:
 
 
 def test_the_sign_in_page_offers_a_passkey_only_where_the_browser_can_use_one(passkey_lab):
+    """AWS: Passkey sign-in (the RP id is the managed login domain unless
+    WebAuthnRelyingPartyID says otherwise)."""
     lab = passkey_lab
     pages = {}
     for base in (lab.domain_url, local(lab)):
@@ -107,6 +109,8 @@ def test_the_sign_in_page_offers_a_passkey_only_where_the_browser_can_use_one(pa
 
 
 def test_enrolment_after_a_password_sign_in_then_sign_in_with_the_passkey(passkey_lab):
+    """AWS: Passkey sign-in (Authentication flows); managed login endpoints
+    (`/passkeys/add`, managed login only)."""
     lab = passkey_lab
     alice = lab.users["alice"]
     device, done = enrol(lab, alice)
@@ -135,6 +139,7 @@ def test_enrolment_after_a_password_sign_in_then_sign_in_with_the_passkey(passke
 
 
 def test_a_tampered_assertion_is_refused_and_nothing_is_issued(passkey_lab):
+    """AWS, Passkey sign-in; W3C WebAuthn §7.2."""
     lab = passkey_lab
     bob = lab.users["bob"]
     device, done = enrol(lab, bob)
@@ -170,6 +175,7 @@ def test_an_assertion_made_for_another_origin_is_refused(passkey_lab):
 
 
 def test_not_now_continues_the_sign_in_without_a_passkey(fresh_lab):
+    """AWS, Passkey sign-in."""
     lab = fresh_lab
     lab.client("cognito-idp").set_user_pool_mfa_config(
         UserPoolId=lab.user_pool_id, WebAuthnConfiguration={"RelyingPartyId": "localhost"})
@@ -197,6 +203,7 @@ def test_not_now_continues_the_sign_in_without_a_passkey(fresh_lab):
 
 
 def test_a_refused_registration_asks_again_with_a_new_challenge(fresh_lab):
+    """AWS, CompleteWebAuthnRegistration."""
     lab = fresh_lab
     lab.client("cognito-idp").set_user_pool_mfa_config(
         UserPoolId=lab.user_pool_id, WebAuthnConfiguration={"RelyingPartyId": "localhost"})
@@ -217,6 +224,8 @@ def test_a_refused_registration_asks_again_with_a_new_challenge(fresh_lab):
 
 
 def test_the_passkey_page_runs_one_nonce_script_and_needs_the_csrf_token(passkey_lab):
+    """Lab vs AWS: the page's script and CSRF rule are the lab's own (AWS documents
+    managed login's passkey pages, not their markup)."""
     lab = passkey_lab
     session, page = passkey_page(lab, lab.users["alice"])
     csp = page.response.headers["Content-Security-Policy"]

@@ -119,7 +119,8 @@ serveSteps({
     });
   },
 
-  async authorizationUrl({ name, scope }) {
+  async authorizationUrl({ name, scope, parameters }) {
+    // parameters: more authorization request parameters, e.g. {identity_provider}.
     const config = configOf(name);
     const app = scenario.clients[configs.get(name).clientName];
     const codeVerifier = client.randomPKCECodeVerifier();
@@ -127,7 +128,7 @@ serveSteps({
     const state = client.randomState();
     pending.set(name, { codeVerifier, nonce, state });
     const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: app.redirectUri, scope, nonce, state,
+      ...parameters, redirect_uri: app.redirectUri, scope, nonce, state,
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: "S256",
     });

@@ -4,7 +4,7 @@
 // stdin:  {"cases": [{"name", "token", "now_ms", "jwks", "verifier": {userPoolId,
 //          tokenUse, clientId, scope, groups, graceSeconds}}, ...]}
 // stdout: {"version": "<aws-jwt-verify version>", "verdicts": [{"name", "valid",
-//          "error", "message"}, ...]}
+//          "error", "message", "claims" (the payload, when valid)}, ...]}
 //
 // No network: each verifier gets the JWKS through cacheJwks() (which caches it under
 // both issuer forms of the pool) and verifySync() never fetches. "Now" is the case's
@@ -29,8 +29,8 @@ function judge(c) {
     if (c.verifier.groups != null) options.groups = c.verifier.groups;
     const verifier = CognitoJwtVerifier.create(options);
     verifier.cacheJwks(c.jwks);
-    verifier.verifySync(c.token);
-    return { name: c.name, valid: true };
+    const claims = verifier.verifySync(c.token);
+    return { name: c.name, valid: true, claims };
   } catch (err) {
     const error = (err && err.constructor && err.constructor.name) || typeof err;
     return { name: c.name, valid: false, error, message: String(err && err.message).slice(0, 300) };
