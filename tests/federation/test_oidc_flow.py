@@ -64,6 +64,7 @@ def test_the_whole_flow_signs_in_a_federated_user(federation):
     [identity] = claims["identities"]
     assert identity["userId"] == sub and identity["providerName"] == PROVIDER
     assert identity["providerType"] == "OIDC" and identity["primary"] == "true"
+    assert identity["issuer"] is None     # null for OIDC providers, as AWS's tokens show
     access = jwt.decode(tokens.json()["access_token"], options={"verify_signature": False})
     assert access["username"] == f"{PROVIDER}_{sub}"
 

@@ -203,6 +203,7 @@ def test_the_whole_flow_signs_in_a_federated_user(saml_federation):
     [identity] = claims["identities"]
     assert identity["userId"] == sub and identity["providerName"] == SAML_PROVIDER
     assert identity["providerType"] == "SAML"
+    assert identity["issuer"] == fed.idp.entity_id    # the SAML IdP's entityID
     user = fed.lab.client("cognito-idp").admin_get_user(
         UserPoolId=fed.pool_id, Username=f"{SAML_PROVIDER}_{sub}")
     attributes = {a["Name"]: a["Value"] for a in user["UserAttributes"]}

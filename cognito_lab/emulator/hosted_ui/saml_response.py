@@ -123,7 +123,8 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn, *
     claims = {**assertion.attributes, "sub": assertion.name_id}    # NameID is the subject
     try:
         username = federated_user(emulator, app.pool_id, provider, claims,
-                                  client_id=app.client_id)
+                                  client_id=app.client_id,
+                                  issuer=expected.metadata.entity_id)
     except FederatedSignInRefused as refused:
         raise FederationError(refused.description) from refused
     return signed_in(emulator, request, pending.request, username, saml=SamlSignIn(

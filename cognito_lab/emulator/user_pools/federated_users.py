@@ -73,10 +73,11 @@ class FederatedSignInRefused(Exception):
 
 
 def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dict, *,
-                   client_id: str | None = None) -> str:
+                   client_id: str | None = None, issuer: str | None = None) -> str:
     """Create, update or find the user that ``provider``'s ``claims`` sign in as, for the
     app client ``client_id``; return their username. ``claims["sub"]`` is the IdP's subject
-    (an OIDC ``sub``, a SAML NameID)."""
+    (an OIDC ``sub``, a SAML NameID); ``issuer``, the SAML IdP's entityID, goes into the
+    ``identities`` entry (null for OIDC and social providers, as in AWS's examples)."""
     name = provider["ProviderName"]
     sub = claims["sub"]
     pool = emulator.directory.pool(pool_id)
@@ -116,7 +117,8 @@ def federated_user(emulator: Emulator, pool_id: str, provider: dict, claims: dic
         if linked is not None:
             return _signed_in_as_linked(emulator, pool, pool_id, linked, sub, attributes,
                                         writes)
-        identities = [identity_entry(emulator, provider, user_id, primary=True)]
+        identities = [identity_entry(emulator, provider, user_id, primary=True,
+                                     issuer=issuer)]
         create_in_moto(emulator, pool, pool_id, username,
                        {**attributes, "identities": json.dumps(identities)})
     _join_provider_group(emulator, pool_id, name, username)

@@ -120,11 +120,12 @@ def identities_of(user: User) -> list[dict]:
 
 
 def identity_entry(emulator: Emulator, provider: dict, user_id: str, *,
-                   primary: bool) -> dict:
+                   primary: bool, issuer: str | None = None) -> dict:
     """One entry of ``identities``, as Cognito writes it (AWS's linking page; the ID token
-    carries strings for ``primary`` and ``dateCreated``)."""
+    carries strings for ``primary`` and ``dateCreated``; ``issuer`` is a SAML IdP's
+    entityID, null otherwise)."""
     return {"userId": user_id, "providerName": provider["ProviderName"],
-            "providerType": provider.get("ProviderType", "OIDC"), "issuer": None,
+            "providerType": provider.get("ProviderType", "OIDC"), "issuer": issuer,
             "primary": "true" if primary else "false",
             "dateCreated": str(int(emulator.clock.now() * 1000))}
 
