@@ -42,6 +42,7 @@ from .user_pools.operations import SERVICE as USER_POOLS_SERVICE
 from .user_pools.passkeys import PasskeyStore
 from .user_pools.passwords import PasswordVault
 from .user_pools.provider_links import ProviderLinks
+from .user_pools.saml_encryption import SamlEncryptionKeys
 from .user_pools.saml_signing import SamlSigningKeys
 from .user_pools.sessions import SessionStore
 from .user_pools.social_provider_details import GOOGLE_DOMAINS
@@ -78,6 +79,7 @@ class Emulator:
         self.passkeys = PasskeyStore(clock)        # WebAuthn settings and users' passkeys
         self.provider_links = ProviderLinks()      # AdminLinkProviderForUser's links
         self.saml_signing = SamlSigningKeys()      # each pool's SAML signing certificate
+        self.saml_encryption = SamlEncryptionKeys()   # each SAML provider's decryption key
         self.functions = Functions(region, account_id)   # "Lambda": ARN -> Python callable
         self.triggers = Triggers(self)             # Lambda triggers played by Python functions
         self.tokens.pre_token_generation = self.triggers.pre_token_generation

@@ -40,6 +40,13 @@ as an AttributeStatement. Responses go only to ACS URLs the provider was configu
     with SamlProvider.start(users=[IdpUser("carol", "Corp-Passw0rd", {"email": ...})]) as idp:
         idp.metadata_url, idp.entity_id, idp.certificate_pem
 
+With an encryption certificate (``encrypt_to=``, or later
+:meth:`SamlProvider.encrypt_assertions`: what an administrator uploads when Cognito's
+provider has ``EncryptedResponses`` "true", Describe's ``ActiveEncryptionCertificate``),
+the IdP signs the Assertion, then encrypts it for that certificate (XML Encryption with
+python-xmlsec: a random AES key, AES-256-GCM by default, wrapped with RSA-OAEP) and sends
+a ``saml:EncryptedAssertion`` in its place (SAML core 2.0 §2.3.4, §6).
+
 A lesson (or a test) can make the provider misbehave, as a compromised or misconfigured
 IdP would: ``idp.override_response(audience=..., recipient=..., not_on_or_after=...,
 in_response_to=..., issuer=...)`` changes the next Responses, ``idp.override_signing(
@@ -62,6 +69,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote_plus, urlencode, urlsplit
 
+import xmlsec
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
@@ -99,6 +107,12 @@ MAX_REQUEST_BYTES = 100_000
 CERTIFICATE_DAYS = 3650
 
 Signing = Literal["assertion", "response", "both", "nothing"]
+Cipher = Literal["aes128-cbc", "aes256-cbc", "aes128-gcm", "aes256-gcm"]
+# XML Encryption content algorithms (key size in bits, xmlsec transform) by short name
+CIPHERS = {"aes128-cbc": (128, xmlsec.constants.TransformAes128Cbc),
+           "aes256-cbc": (256, xmlsec.constants.TransformAes256Cbc),
+           "aes128-gcm": (128, xmlsec.constants.TransformAes128Gcm),
+           "aes256-gcm": (256, xmlsec.constants.TransformAes256Gcm)}
 # What override_response can change, and where it lands in the next Responses.
 OVERRIDABLE = ("issuer", "audience", "recipient", "destination", "in_response_to",
                "not_before", "not_on_or_after", "subject_not_on_or_after", "issue_instant",
@@ -161,15 +175,19 @@ class IdpSession:
     browser: str = field(default="", repr=False)     # the IdP's cookie for that browser
 
 
-def _load_certificate(text: str) -> x509.Certificate:
-    """A certificate as PEM, or as the bare base64 DER that GetSigningCertificate returns."""
+def _load_certificate(text: str, what: str = "sp_certificate_pem") -> x509.Certificate:
+    """A certificate as PEM, or as the bare base64 DER that GetSigningCertificate (and
+    Describe's ActiveEncryptionCertificate) returns."""
     try:
         if "-----BEGIN" in text:
-            return x509.load_pem_x509_certificate(text.encode())
-        return x509.load_der_x509_certificate(base64.b64decode("".join(text.split())))
+            certificate = x509.load_pem_x509_certificate(text.encode())
+        else:
+            certificate = x509.load_der_x509_certificate(
+                base64.b64decode("".join(text.split())))
     except ValueError as exc:
-        raise ValueError("sp_certificate_pem is not an X.509 certificate (PEM, or base64 "
-                         "DER as GetSigningCertificate returns it)") from exc
+        raise ValueError(f"{what} is not an X.509 certificate (PEM, or base64 DER as "
+                         "Cognito returns it)") from exc
+    return certificate
 
 
 @dataclass(frozen=True)
@@ -224,7 +242,7 @@ class SamlProvider:
     ``sign``: which element carries the signature (``"assertion"``, the default,
     ``"response"`` or ``"both"``). ``sp_certificate_pem``, ``sp_logout_url``: see
     :meth:`trust_service_provider`. ``remember_sign_in``: sign a browser with a live IdP
-    session in again without asking.
+    session in again without asking. ``encrypt_to``: see :meth:`encrypt_assertions`.
     """
 
     def __init__(self, users: list[IdpUser] | tuple[IdpUser, ...] = (), *,
@@ -233,7 +251,8 @@ class SamlProvider:
                  name_id_format: Literal["persistent", "emailAddress"] = "persistent",
                  assertion_seconds: int = ASSERTION_SECONDS,
                  sign: Signing = "assertion", sp_certificate_pem: str | None = None,
-                 sp_logout_url: str | None = None, remember_sign_in: bool = False) -> None:
+                 sp_logout_url: str | None = None, remember_sign_in: bool = False,
+                 encrypt_to: str | None = None) -> None:
         if name_id_format not in NAME_ID_FORMATS:
             raise ValueError(f"name_id_format must be one of {sorted(NAME_ID_FORMATS)}")
         self.title = title
@@ -250,6 +269,9 @@ class SamlProvider:
         self._sp_certificate: x509.Certificate | None = None
         self._sp_logout_url: str | None = None
         self.remember_sign_in = remember_sign_in
+        self._encryption: tuple[x509.Certificate, Cipher] | None = None
+        if encrypt_to is not None:
+            self.encrypt_assertions(encrypt_to)
         self._browsers: dict[str, str] = {}          # IdP cookie -> username
         self._sessions: list[IdpSession] = []
         self._cookie = f"saml_idp_{secrets.token_hex(4)}"   # one per IdP: ports share cookies
@@ -332,6 +354,20 @@ class SamlProvider:
             if logout_url is not None:
                 self._sp_logout_url = logout_url
 
+    def encrypt_assertions(self, certificate: str | None, *,
+                           cipher: Cipher = "aes256-gcm") -> None:
+        """Encrypt the next assertions for ``certificate`` (PEM, or base64 DER as Cognito's
+        ``ActiveEncryptionCertificate``), after signing them; ``None`` stops encrypting.
+        ``cipher``: the content encryption; the AES key always travels RSA-OAEP wrapped."""
+        if cipher not in CIPHERS:
+            raise ValueError(f"cipher must be one of {sorted(CIPHERS)}")
+        loaded = (None if certificate is None
+                  else _load_certificate(certificate, "the encryption certificate"))
+        if loaded is not None and not isinstance(loaded.public_key(), rsa.RSAPublicKey):
+            raise ValueError("the encryption certificate must hold an RSA key (RSA-OAEP)")
+        with self._lock:
+            self._encryption = None if loaded is None else (loaded, cipher)
+
     @property
     def metadata_xml(self) -> str:
         """The IdP's SAML metadata document (what ``/metadata`` serves)."""
@@ -411,12 +447,17 @@ class SamlProvider:
             overrides = dict(self._overrides)
             sign = self._signing_override or self._sign
             key = self._foreign_key or self._key
+            encryption = self._encryption
         response = self._response_xml(user, pending, overrides, session_index)
         assertion = response.find(f"{{{SAML}}}Assertion")
         if sign in ("assertion", "both"):
-            response.replace(assertion, self._signed(assertion, key))
+            signed = self._signed(assertion, key)
+            response.replace(assertion, signed)
+            assertion = signed
         else:
             assertion.remove(assertion.find(f"{{{DS}}}Signature"))
+        if encryption is not None:                 # sign, then encrypt
+            response.replace(assertion, _encrypted_assertion(assertion, *encryption))
         if sign in ("response", "both"):
             response = self._signed(response, key)
         else:
@@ -726,6 +767,33 @@ class SamlProvider:
             token=token, username=html.escape(username),
             error=f'<p role="alert">{html.escape(error)}</p>' if error else ""),
             status=200 if error is None else 400)
+
+
+def _encrypted_assertion(assertion: Any, certificate: x509.Certificate,
+                         cipher: Cipher) -> Any:
+    """``saml:EncryptedAssertion`` holding ``assertion`` encrypted for ``certificate``
+    (XML Encryption: EncryptedData of Type Element, AES ``cipher``; the AES key in an
+    EncryptedKey, RSA-OAEP, inside the EncryptedData's KeyInfo)."""
+    bits, transform = CIPHERS[cipher]
+    standalone = etree.fromstring(etree.tostring(assertion))   # its namespaces its own
+    wrapper = etree.Element(f"{{{SAML}}}EncryptedAssertion", nsmap={"saml": SAML})
+    wrapper.append(standalone)
+    template = xmlsec.template.encrypted_data_create(
+        wrapper, transform, type=xmlsec.constants.TypeEncElement, ns="xenc")
+    xmlsec.template.encrypted_data_ensure_cipher_value(template)
+    key_info = xmlsec.template.encrypted_data_ensure_key_info(template, ns="ds")
+    encrypted_key = xmlsec.template.add_encrypted_key(key_info,
+                                                      xmlsec.constants.TransformRsaOaep)
+    xmlsec.template.encrypted_data_ensure_cipher_value(encrypted_key)
+    manager = xmlsec.KeysManager()
+    manager.add_key(xmlsec.Key.from_memory(
+        certificate.public_bytes(serialization.Encoding.PEM),
+        xmlsec.constants.KeyDataFormatCertPem))
+    context = xmlsec.EncryptionContext(manager)
+    context.key = xmlsec.Key.generate(xmlsec.constants.KeyDataAes, bits,
+                                      xmlsec.constants.KeyDataTypeSession)
+    context.encrypt_xml(template, standalone)      # EncryptedData replaces the Assertion
+    return wrapper
 
 
 def _raw_query(query_string: bytes) -> dict[str, str]:

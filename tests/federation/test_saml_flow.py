@@ -111,12 +111,12 @@ MD = "urn:oasis:names:tc:SAML:2.0:metadata"
 
 
 @pytest.mark.parametrize("case", ["both", "neither", "no signing certificate", "no SSO URL",
-                                  "expired certificate", "not XML", "port", "encrypted",
-                                  "flag", "algorithm"])
+                                  "expired certificate", "not XML", "port", "flag",
+                                  "algorithm"])
 def test_unusable_saml_details_are_refused(saml_federation, case):
     """AWS, CreateIdentityProvider and "Things to know about SAML IdPs": one of MetadataURL
     or MetadataFile; a valid (unexpired) signing certificate; metadata URLs on the standard
-    ports (the lab: any port on loopback). EncryptedResponses: the lab's refusal."""
+    ports (the lab: any port on loopback)."""
     idp = saml_federation.idp
     metadata = idp.metadata_xml
     details = {
@@ -128,7 +128,6 @@ def test_unusable_saml_details_are_refused(saml_federation, case):
             idp._key.certificate_base64, _expired_certificate_base64())},
         "not XML": {"MetadataFile": "this is not metadata"},
         "port": {"MetadataURL": "https://idp.example.com:8443/metadata"},
-        "encrypted": {"MetadataFile": metadata, "EncryptedResponses": "true"},
         "flag": {"MetadataFile": metadata, "IDPInit": "yes"},
         "algorithm": {"MetadataFile": metadata, "RequestSigningAlgorithm": "rsa-sha1"},
     }[case]

@@ -16,13 +16,14 @@ pools" and "Things to know about SAML IdPs". The body is ``SAMLResponse`` (base6
 - Anything else in ``RelayState`` (missing, tampered, used, expired) is an error page:
   nothing says where the app is.
 
-Then ``saml_validation.py`` checks the Response (signature first, XML signature wrapping
-refused), each assertion ID is accepted once (``saml_replay.py``), and the user signs in as
-every federated user does: NameID is the subject, the SAML attributes are the claims the
-provider's AttributeMapping reads. The NameID and the first AuthnStatement's SessionIndex
-stay with the ``cognito`` session, for single logout (``saml_logout_request.py``). A
-failure with a known app goes back to its redirect URI as
-``error=invalid_request&error_description=...``.
+Then ``saml_validation.py`` checks the Response (an encrypted assertion decrypted with
+the provider's key first, when its ``EncryptedResponses`` is "true"; then the signature,
+XML signature wrapping refused), each assertion ID is accepted once
+(``saml_replay.py``), and the user signs in as every federated user does: NameID is the
+subject, the SAML attributes are the claims the provider's AttributeMapping reads. The
+NameID and the first AuthnStatement's SessionIndex stay with the ``cognito`` session, for
+single logout (``saml_logout_request.py``). A failure with a known app goes back to its
+redirect URI as ``error=invalid_request&error_description=...``.
 """
 
 from __future__ import annotations
@@ -111,7 +112,9 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn, *
     now = emulator.clock.now()
     expected = Expected(metadata=provider_metadata(details, now),
                         audience=sp_entity_id(app.pool_id), acs_url=pending.idp_redirect_uri,
-                        request_id=None if unsolicited else pending.request_id, now=now)
+                        request_id=None if unsolicited else pending.request_id, now=now,
+                        decryption_key=decryption_key(emulator, app.pool_id,
+                                                      pending.provider_name, details))
     try:
         assertion = validated(saml_response, expected)
     except SamlRefused as refused:
@@ -130,6 +133,15 @@ def second_hop(emulator: Emulator, request: Request, pending: FederatedSignIn, *
     return signed_in(emulator, request, pending.request, username, saml=SamlSignIn(
         provider_name=pending.provider_name, name_id=assertion.name_id,
         name_id_format=assertion.name_id_format, session_index=assertion.session_index))
+
+
+def decryption_key(emulator: Emulator, pool_id: str, provider_name: str,
+                   details: dict) -> bytes | None:
+    """The provider's private key when it asked for encrypted responses (AWS, "SAML
+    signing and encryption"); None otherwise."""
+    if details.get("EncryptedResponses") != "true":
+        return None
+    return emulator.saml_encryption.of(pool_id, provider_name).private_pem
 
 
 def check_idp_initiated(emulator: Emulator, pool_id: str, supported: tuple[str, ...],

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from ..errors import CognitoError, DuplicateProviderException, InvalidParameterException
 from ..operations import Call
 from .oidc_provider_details import oidc_details
+from .saml_encryption import with_encryption_certificate
 from .saml_provider_details import saml_details
 from .social_provider_details import google_details, name_refused
 
@@ -44,6 +45,9 @@ def create_identity_provider(call: Call) -> dict:
     if checked is None:
         return call.forward()
     details = checked(call.param("ProviderDetails") or {})
+    if call.param("ProviderType") == "SAML":
+        details = with_encryption_certificate(call.emulator.saml_encryption, pool_id, name,
+                                              details, created=True)
     return call.forward({**call.params, "ProviderDetails": details})
 
 
@@ -55,5 +59,9 @@ def update_identity_provider(call: Call) -> dict:
     if checked is None or call.param("ProviderDetails") is None:
         return call.forward()
     details = checked(call.param("ProviderDetails"))
+    if current.get("ProviderType") == "SAML":
+        details = with_encryption_certificate(
+            call.emulator.saml_encryption, call.param("UserPoolId"),
+            call.param("ProviderName"), details, created=False)
     # moto merges ProviderDetails as a whole value: the request's map replaces the old one
     return call.forward({**call.params, "ProviderDetails": details})

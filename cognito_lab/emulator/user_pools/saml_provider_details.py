@@ -10,9 +10,10 @@ DescribeIdentityProvider then adds what it read: ``SSORedirectBindingURI`` and, 
 metadata has one, ``SLORedirectBindingURI``. Those derived keys are recomputed, never taken
 from a request (an Update that sends a described provider back stays valid).
 
-The lab's choices (docs/fidelity.md): it does not decrypt SAML responses, so
-``EncryptedResponses: "true"`` is refused here rather than accepted and then failing every
-sign-in; and certificates are checked against real time (the check has no lab clock).
+With ``EncryptedResponses`` "true", Describe also shows the provider's
+``ActiveEncryptionCertificate`` (saml_encryption.py, which identity_providers.py asks: it
+needs the pool and the provider's name). The lab's choice (docs/fidelity.md):
+certificates are checked against real time (the check has no lab clock).
 """
 
 from __future__ import annotations
@@ -37,10 +38,6 @@ def saml_details(details: dict) -> dict:
     for flag in FLAGS:
         if flag in details and details[flag] not in ("true", "false"):
             raise InvalidParameterException(f"{flag} must be \"true\" or \"false\"")
-    if details.get("EncryptedResponses") == "true":
-        raise InvalidParameterException(
-            "EncryptedResponses: the lab does not decrypt SAML responses; configure the "
-            "provider with EncryptedResponses \"false\" (on AWS, Cognito decrypts them)")
     algorithm = details.get("RequestSigningAlgorithm")
     if algorithm is not None and algorithm not in SIGNING_ALGORITHMS:
         raise InvalidParameterException(
