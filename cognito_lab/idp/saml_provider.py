@@ -80,7 +80,7 @@ from signxml.algorithms import CanonicalizationMethod, DigestAlgorithm
 from signxml.exceptions import SignXMLException
 from werkzeug.wrappers import Request, Response
 
-from ..certificates import self_signed
+from ..certificates import KeyAndCertificate
 from ..serving import LOOPBACK, ThreadedServer
 from .oidc_provider import IdpUser
 
@@ -136,32 +136,6 @@ def _instant(value: float | dt.datetime | str) -> str:
 
 def _new_id() -> str:
     return f"_{uuid.uuid4()}"       # xs:ID is an NCName: it may not start with a digit
-
-
-@dataclass(frozen=True)
-class _Key:
-    """A signing key and its self-signed certificate."""
-
-    private_pem: bytes
-    certificate: x509.Certificate
-
-    @classmethod
-    def generate(cls, common_name: str) -> _Key:
-        key, certificate = self_signed(common_name, days=CERTIFICATE_DAYS)
-        private_pem = key.private_bytes(serialization.Encoding.PEM,
-                                        serialization.PrivateFormat.PKCS8,
-                                        serialization.NoEncryption())
-        return cls(private_pem, certificate)
-
-    @property
-    def certificate_pem(self) -> str:
-        return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-    @property
-    def certificate_base64(self) -> str:
-        """The DER certificate in base64, as metadata and KeyInfo carry it."""
-        return base64.b64encode(
-            self.certificate.public_bytes(serialization.Encoding.DER)).decode()
 
 
 @dataclass(frozen=True)
@@ -265,7 +239,7 @@ class SamlProvider:
         self._pending: dict[str, _Pending] = {}
         self._overrides: dict[str, Any] = {}
         self._signing_override: Signing | None = None
-        self._foreign_key: _Key | None = None
+        self._foreign_key: KeyAndCertificate | None = None
         self._sp_certificate: x509.Certificate | None = None
         self._sp_logout_url: str | None = None
         self.remember_sign_in = remember_sign_in
@@ -279,7 +253,8 @@ class SamlProvider:
                                     logout_url=sp_logout_url)
         self._http = ThreadedServer(self._wsgi, port=port, name="saml-idp")
         self._entity_id = entity_id or f"{self._http.url}/metadata"
-        self._key = _Key.generate(urlsplit(self._entity_id).hostname or "saml-idp")
+        self._key = KeyAndCertificate.generate(urlsplit(self._entity_id).hostname or "saml-idp",
+                                              days=CERTIFICATE_DAYS)
         self._routes = {"/metadata": self._metadata, "/sso": self._sso, "/login": self._login,
                         "/idp-initiated": self._idp_initiated, "/slo": self._slo}
 
@@ -419,7 +394,8 @@ class SamlProvider:
             if sign is not None:
                 self._signing_override = sign
             if foreign_key and self._foreign_key is None:
-                self._foreign_key = _Key.generate("attacker")
+                self._foreign_key = KeyAndCertificate.generate("attacker",
+                                                                 days=CERTIFICATE_DAYS)
 
     def reset(self) -> None:
         """Behave again."""
@@ -465,7 +441,7 @@ class SamlProvider:
         return base64.b64encode(etree.tostring(response)).decode()
 
     @staticmethod
-    def _signed(element: Any, key: _Key) -> Any:
+    def _signed(element: Any, key: KeyAndCertificate) -> Any:
         signer = XMLSigner(signature_algorithm=SignatureMethod.RSA_SHA256,
                            digest_algorithm=DigestAlgorithm.SHA256,
                            c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0)

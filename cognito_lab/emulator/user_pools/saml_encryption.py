@@ -17,42 +17,21 @@ certificate (saml_signing.py), the wire format is the base64 DER certificate.
 
 from __future__ import annotations
 
-import base64
 import threading
-from dataclasses import dataclass, field
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
-from ...certificates import self_signed
+from ...certificates import KeyAndCertificate
 
 CERTIFICATE_YEARS = 10
 CERTIFICATE_KEY = "ActiveEncryptionCertificate"
 
 
-@dataclass(frozen=True)
-class SamlEncryptionKey:
-    """A provider's private key and the certificate the IdP encrypts assertions to."""
-
-    private_key: rsa.RSAPrivateKey = field(repr=False)
-    certificate: x509.Certificate
+class SamlEncryptionKey(KeyAndCertificate):
+    """A provider's private key and the certificate the IdP encrypts assertions to
+    (its ``certificate_base64`` is ProviderDetails' ``ActiveEncryptionCertificate``)."""
 
     @classmethod
-    def generate(cls, common_name: str) -> SamlEncryptionKey:
-        return cls(*self_signed(common_name, days=365 * CERTIFICATE_YEARS))
-
-    @property
-    def certificate_base64(self) -> str:
-        """The DER certificate in base64: ProviderDetails' ``ActiveEncryptionCertificate``."""
-        return base64.b64encode(
-            self.certificate.public_bytes(serialization.Encoding.DER)).decode()
-
-    @property
-    def private_pem(self) -> bytes:
-        return self.private_key.private_bytes(serialization.Encoding.PEM,
-                                              serialization.PrivateFormat.PKCS8,
-                                              serialization.NoEncryption())
+    def new(cls, common_name: str) -> SamlEncryptionKey:
+        return cls.generate(common_name, days=365 * CERTIFICATE_YEARS)
 
 
 class SamlEncryptionKeys:
@@ -66,7 +45,7 @@ class SamlEncryptionKeys:
         """The provider's key, made the first time it is needed."""
         with self._lock:
             if (pool_id, provider_name) not in self._keys:
-                self._keys[pool_id, provider_name] = SamlEncryptionKey.generate(
+                self._keys[pool_id, provider_name] = SamlEncryptionKey.new(
                     f"{pool_id} {provider_name}"[:64])     # X.509: a CN of 64 at most
             return self._keys[pool_id, provider_name]
 

@@ -15,15 +15,12 @@ the lab returns the base64 DER certificate (the body of a PEM file, what SAML me
 
 from __future__ import annotations
 
-import base64
 import threading
-from dataclasses import dataclass, field
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
 
-from ...certificates import self_signed
+from ...certificates import KeyAndCertificate
 from ..operations import Call
 
 CERTIFICATE_YEARS = 10
@@ -31,26 +28,13 @@ CERTIFICATE_YEARS = 10
 RSA_SHA256 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"
 
 
-@dataclass(frozen=True)
-class SamlSigningKey:
-    """A pool's private key and the self-signed certificate that publishes its public key."""
-
-    private_key: rsa.RSAPrivateKey = field(repr=False)
-    certificate: x509.Certificate
+class SamlSigningKey(KeyAndCertificate):
+    """A pool's private key and the certificate GetSigningCertificate publishes (its
+    ``certificate_base64``)."""
 
     @classmethod
-    def generate(cls, pool_id: str) -> SamlSigningKey:
-        return cls(*self_signed(pool_id, days=365 * CERTIFICATE_YEARS))
-
-    @property
-    def certificate_base64(self) -> str:
-        """The DER certificate in base64: GetSigningCertificate's ``Certificate``."""
-        return base64.b64encode(
-            self.certificate.public_bytes(serialization.Encoding.DER)).decode()
-
-    @property
-    def certificate_pem(self) -> str:
-        return self.certificate.public_bytes(serialization.Encoding.PEM).decode()
+    def new(cls, pool_id: str) -> SamlSigningKey:
+        return cls.generate(pool_id, days=365 * CERTIFICATE_YEARS)
 
     def sign(self, octets: bytes) -> bytes:
         """RSA-SHA256 (RSASSA-PKCS1-v1_5), as ``SigAlg`` rsa-sha256 names it."""
@@ -67,7 +51,7 @@ class SamlSigningKeys:
     def of(self, pool_id: str) -> SamlSigningKey:
         with self._lock:
             if pool_id not in self._keys:
-                self._keys[pool_id] = SamlSigningKey.generate(pool_id)
+                self._keys[pool_id] = SamlSigningKey.new(pool_id)
             return self._keys[pool_id]
 
 
