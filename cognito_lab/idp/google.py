@@ -172,8 +172,8 @@ class GoogleProvider(OidcProvider):
         """The public origins this stand-in plays (Google's)."""
         return ORIGINS
 
-    def __repr__(self) -> str:
-        return f"<GoogleProvider {self.local_url if self.running else 'stopped'}>"
+    def _shown_url(self) -> str:
+        return self.local_url       # its issuer is Google's; it listens here
 
     # -- Google's shape ----------------------------------------------------------------
     def _new_client_id(self) -> str:

@@ -64,6 +64,7 @@ from joserfc.jwk import RSAKey
 from werkzeug.wrappers import Request, Response
 
 from ..serving import LOOPBACK, ThreadedServer
+from .served import ServedOnLoopback
 
 SCOPES = ("openid", "email", "profile")
 CODE_SECONDS = 300
@@ -343,7 +344,7 @@ _FORM = """<!doctype html>
 """
 
 
-class OidcProvider:
+class OidcProvider(ServedOnLoopback):
     """An OIDC identity provider served on 127.0.0.1 until :meth:`stop`.
 
     It starts with one registered client, its default (the user pool): ``client_id`` and
@@ -400,15 +401,6 @@ class OidcProvider:
         """The issuer URL: its discovery document is at ``{issuer}/.well-known/...``
         (its loopback URL, unless it was started with another ``issuer=``)."""
         return self._issuer or self._http.url
-
-    @property
-    def local_url(self) -> str:
-        """Where it listens: ``http://127.0.0.1:<port>``."""
-        return self._http.url
-
-    @property
-    def running(self) -> bool:
-        return self._http.running
 
     @property
     def received(self) -> tuple[tuple[str, str], ...]:
@@ -476,17 +468,8 @@ class OidcProvider:
         with self._lock:
             self._claim_overrides.clear()
 
-    def stop(self) -> None:
-        self._http.stop()
-
-    def __enter__(self) -> OidcProvider:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return f"<OidcProvider {self.issuer if self._http.running else 'stopped'}>"
+    def _shown_url(self) -> str:
+        return self.issuer
 
     # -- state (used by the Authlib components above) -------------------------------------
     def _new_client_id(self) -> str:

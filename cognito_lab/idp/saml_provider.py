@@ -83,6 +83,7 @@ from werkzeug.wrappers import Request, Response
 from ..certificates import KeyAndCertificate
 from ..serving import LOOPBACK, ThreadedServer
 from .oidc_provider import IdpUser
+from .served import ServedOnLoopback
 
 SAMLP = "urn:oasis:names:tc:SAML:2.0:protocol"
 SAML = "urn:oasis:names:tc:SAML:2.0:assertion"
@@ -207,7 +208,7 @@ _POST_FORM = """<!doctype html>
 """
 
 
-class SamlProvider:
+class SamlProvider(ServedOnLoopback):
     """A SAML 2.0 identity provider served on 127.0.0.1 until :meth:`stop`.
 
     ``acs_urls``: where Responses may be posted (exact match); with none given, any
@@ -404,17 +405,6 @@ class SamlProvider:
             self._signing_override = None
             self._foreign_key = None
 
-    def stop(self) -> None:
-        self._http.stop()
-
-    def __enter__(self) -> SamlProvider:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        return f"<SamlProvider {self.url if self._http.running else 'stopped'}>"
 
     # -- the Response --------------------------------------------------------------------
     def _response_for(self, user: IdpUser, pending: _Pending, session_index: str) -> str:
