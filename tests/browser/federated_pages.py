@@ -12,34 +12,12 @@ sign-in passes through in Chromium.
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import jwt
-from werkzeug.serving import make_server
 
 from cognito_lab.client.oauth import AuthorizationRequest, CognitoOAuth
 from cognito_lab.idp import IdpUser
-
-from .test_hosted_ui_login import CallbackApp
-
-
-@contextmanager
-def callback_server() -> Iterator[tuple[str, CallbackApp]]:
-    """The app's pages (``/callback``, ``/signed-out``) until the block ends: its base URL
-    and the app, which remembers every URL it was sent to."""
-    app = CallbackApp()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{server.server_port}", app
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
 
 
 def hops_of(page) -> list[str]:

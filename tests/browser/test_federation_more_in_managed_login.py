@@ -28,6 +28,7 @@ from cognito_lab import Lab
 from cognito_lab.client.oauth import AuthorizationDeniedError, CognitoOAuth
 from cognito_lab.idp import GoogleProvider, IdpUser, OidcProvider, SamlProvider
 
+from .app_pages import CallbackApp
 from .federated_pages import (
     at_callback,
     callback_server,
@@ -36,7 +37,6 @@ from .federated_pages import (
     redeem,
     sign_in_at_idp,
 )
-from .test_hosted_ui_login import CallbackApp
 
 GOOGLE_CHOOSER = "Sign in – Google Accounts (lab stand-in)"
 

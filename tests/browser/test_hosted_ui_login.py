@@ -11,15 +11,14 @@ is a real server rather than an intercepted route.)
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 from cognito_lab import Lab
 from cognito_lab.client.oauth import CognitoOAuth, parse_callback
+
+from .app_pages import CallbackApp, callback_server
 
 UPDATABLE = ("ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTokenValidity",
              "TokenValidityUnits", "ExplicitAuthFlows", "SupportedIdentityProviders",
@@ -28,34 +27,10 @@ UPDATABLE = ("ClientName", "RefreshTokenValidity", "AccessTokenValidity", "IdTok
              "EnableTokenRevocation")
 
 
-class CallbackApp:
-    """The app's callback page: shows "Signed in" and remembers every URL it was sent to."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def __call__(self, environ: dict, start_response: Callable) -> list[bytes]:
-        request = Request(environ)
-        if request.path != "/favicon.ico":
-            self.seen.append(request.url)
-        page = "<!doctype html><title>App</title><h1>Signed in</h1>"
-        if request.path == "/signed-out":
-            page = "<!doctype html><title>App</title><h1>Signed out</h1>"
-        return Response(page, content_type="text/html")(environ, start_response)
-
-
 @pytest.fixture(scope="module")
 def app_server() -> Iterator[tuple[str, CallbackApp]]:
-    app = CallbackApp()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{server.server_port}", app
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
-        server.server_close()
+    with callback_server() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

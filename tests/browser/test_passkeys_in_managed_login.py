@@ -27,7 +27,8 @@ from werkzeug.serving import make_server
 from cognito_lab import Lab
 from cognito_lab.client.oauth import CognitoOAuth
 
-from .test_hosted_ui_login import UPDATABLE, CallbackApp
+from .app_pages import CallbackApp
+from .test_hosted_ui_login import UPDATABLE
 
 AUTHENTICATOR = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True,
                  "hasUserVerification": True, "isUserVerified": True}
