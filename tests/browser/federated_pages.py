@@ -1,9 +1,6 @@
-"""What the federation browser tests share: the app's callback, and the pages a federated
-sign-in passes through in Chromium.
+"""What the federation browser tests share: the pages a federated sign-in passes through
+in Chromium, and what the app does at its callback.
 
-- :func:`callback_server`: the app's callback page (``CallbackApp``) served on 127.0.0.1,
-  named ``http://localhost:<port>`` as an app registers it; Playwright's routing does not
-  see redirect hops, so the callback is a real server;
 - :func:`hops_of`: every URL the page requests, redirect hops and form posts included;
 - :func:`sign_in_at_idp`: the IdP's own sign-in form (OidcProvider's and SamlProvider's);
 - :func:`redeem`: at the app's callback, the code redeemed with the PKCE verifier.

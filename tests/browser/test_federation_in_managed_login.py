@@ -32,7 +32,8 @@ from cognito_lab.client.oauth import CognitoOAuth
 from cognito_lab.idp import IdpUser, OidcProvider
 from cognito_lab.idp.saml_provider import SamlProvider
 
-from .federated_pages import callback_server, hops_of, redeem, sign_in_at_idp
+from .app_pages import callback_server
+from .federated_pages import hops_of, redeem, sign_in_at_idp
 from .test_hosted_ui_login import CallbackApp
 
 PROVIDER = "Corp"

@@ -28,10 +28,9 @@ from cognito_lab import Lab
 from cognito_lab.client.oauth import AuthorizationDeniedError, CognitoOAuth
 from cognito_lab.idp import GoogleProvider, IdpUser, OidcProvider, SamlProvider
 
-from .app_pages import CallbackApp
+from .app_pages import CallbackApp, callback_server
 from .federated_pages import (
     at_callback,
-    callback_server,
     hops_of,
     off_loopback,
     redeem,
