@@ -19,21 +19,18 @@ have. Cognito's own session ended at ``/logout`` already.
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.wrappers import Request, Response
 
 from ..errors import CognitoError
-from ..user_pools.saml_metadata import XmlRefused, parse_xml
 from .browser_sessions import COOKIE_NAME
 from .errors import ErrorPage, redirect
 from .federation import describe
 from .idp_response import FederationError, domain_root
 from .saml_logout_request import PendingLogout
 from .saml_response import MAX_RESPONSE_CHARS, provider_metadata
-from .saml_validation import DS, SAML, SAMLP, SUCCESS, SamlRefused, verified_element
+from .saml_validation import DS, SAML, SAMLP, SUCCESS, SamlRefused, decoded, verified_element
 
 if TYPE_CHECKING:
     from .. import Emulator
@@ -69,15 +66,7 @@ def checked_logout_response(emulator: Emulator, request: Request,
     if not encoded or len(encoded) > MAX_RESPONSE_CHARS:
         raise SamlRefused("Invalid SAML logout response: SAMLResponse is missing or longer "
                           f"than {MAX_RESPONSE_CHARS:,} characters")
-    try:
-        raw = base64.b64decode("".join(encoded.split()), validate=True)
-        root = parse_xml(raw)
-    except (binascii.Error, ValueError) as exc:
-        reason = str(exc) if isinstance(exc, XmlRefused) else "not base64"
-        raise SamlRefused(f"Invalid SAML logout response: {reason}") from exc
-    if root.tag != f"{{{SAMLP}}}LogoutResponse":
-        raise SamlRefused("Invalid SAML logout response: the document is not a "
-                          "samlp:LogoutResponse")
+    raw, root = decoded(encoded, "LogoutResponse", "SAML logout response")
     if root.find(f"{{{DS}}}Signature") is None:
         raise SamlRefused("Invalid SAML logout response: the LogoutResponse is not signed")
     now = emulator.clock.now()

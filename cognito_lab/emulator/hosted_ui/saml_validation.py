@@ -90,16 +90,23 @@ def _q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}"
 
 
-def validated(saml_response: str, expected: Expected) -> ValidAssertion:
-    """The signed assertion's content, once every check passed; else SamlRefused."""
+def decoded(encoded: str, element: str, what: str) -> tuple[bytes, Any]:
+    """A posted SAML message (base64 XML, parsed with the hardened parser) whose root is
+    ``samlp:<element>``: its bytes and root; else SamlRefused naming ``what`` it is."""
     try:
-        raw = base64.b64decode("".join(saml_response.split()), validate=True)
+        raw = base64.b64decode("".join(encoded.split()), validate=True)
         root = parse_xml(raw)
     except (binascii.Error, ValueError) as exc:
         reason = str(exc) if isinstance(exc, XmlRefused) else "not base64"
-        raise SamlRefused(f"Invalid SAML response: {reason}") from exc
-    if root.tag != _q(SAMLP, "Response"):
-        raise SamlRefused("Invalid SAML response: the document is not a samlp:Response")
+        raise SamlRefused(f"Invalid {what}: {reason}") from exc
+    if root.tag != _q(SAMLP, element):
+        raise SamlRefused(f"Invalid {what}: the document is not a samlp:{element}")
+    return raw, root
+
+
+def validated(saml_response: str, expected: Expected) -> ValidAssertion:
+    """The signed assertion's content, once every check passed; else SamlRefused."""
+    raw, root = decoded(saml_response, "Response", "SAML response")
     if expected.decryption_key is not None and _encrypted(root):
         raw = _decrypted(root, expected.decryption_key)
         root = parse_xml(raw)
