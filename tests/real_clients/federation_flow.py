@@ -86,6 +86,18 @@ class SignIn:
             return self.browser.post(url, data=form, allow_redirects=False, timeout=10)
         return self.browser.get(url, allow_redirects=False, timeout=10)
 
+    def tokens_at_callback(self, answer: requests.Response) -> tuple[dict, dict]:
+        """Cognito's answer to the IdP's response sends the browser to the app's callback
+        with a code and the app's own state; the code redeemed, the verified claims of the
+        ID and access tokens."""
+        assert answer.status_code == 302, (answer.status_code, answer.headers,
+                                           answer.text[:1000])
+        location = answer.headers["Location"]
+        assert location.startswith(CALLBACK), location
+        back = query_of(location)
+        assert back["state"] == APP_STATE and "error" not in back, back
+        return verified_tokens(self.pool, self.redeem(back["code"]))
+
     def redeem(self, code: str) -> dict[str, str]:
         """The app's code grant (a public client with PKCE), as an app sends it."""
         answer = requests.post(f"{self.pool.lab.domain_url}/oauth2/token", data={

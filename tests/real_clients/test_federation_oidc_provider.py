@@ -35,7 +35,6 @@ from .federation_flow import (
     first_hop,
     new_pool,
     query_of,
-    verified_tokens,
 )
 
 SCRIPT = "oidc_provider_idp.mjs"
@@ -101,13 +100,7 @@ def sign_in_at_idp(sign_in, account, action: str = "sign-in") -> str:
 def signed_in(corp, account) -> tuple[dict, dict]:
     """The whole flow: the ID token's and access token's claims."""
     sign_in = first_hop(corp)
-    answer = sign_in.back_at_cognito(sign_in_at_idp(sign_in, account))
-    assert answer.status_code == 302, answer.headers
-    location = answer.headers["Location"]
-    assert location.startswith(CALLBACK), location
-    back = query_of(location)
-    assert back["state"] == APP_STATE and "error" not in back, back
-    return verified_tokens(corp, sign_in.redeem(back["code"]))
+    return sign_in.tokens_at_callback(sign_in.back_at_cognito(sign_in_at_idp(sign_in, account)))
 
 
 def test_the_pinned_version_runs(idp):

@@ -37,14 +37,12 @@ from cognito_lab.lab import new_password
 
 from .federation_flow import (
     APP_STATE,
-    CALLBACK,
     FederatedPool,
     SignIn,
     federate,
     first_hop,
     new_pool,
     query_of,
-    verified_tokens,
 )
 
 SCRIPT = "saml_idp.mjs"
@@ -167,13 +165,7 @@ def signed_in(corp, account, provider: str = BY_URL) -> tuple[dict, dict]:
     sign_in = first_hop(corp, provider)
     acs, form = at_the_idp(sign_in, account)
     assert acs == f"{corp.lab.domain_url}/saml2/idpresponse"
-    answer = sign_in.back_at_cognito(acs, form)
-    assert answer.status_code == 302, (answer.status_code, answer.headers, answer.text[:1000])
-    location = answer.headers["Location"]
-    assert location.startswith(CALLBACK), location
-    back = query_of(location)
-    assert back["state"] == APP_STATE and "error" not in back, back
-    return verified_tokens(corp, sign_in.redeem(back["code"]))
+    return sign_in.tokens_at_callback(sign_in.back_at_cognito(acs, form))
 
 
 def test_the_pinned_version_runs(idp):
